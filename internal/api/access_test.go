@@ -1,0 +1,160 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"cobro/internal/app"
+	"cobro/internal/auth"
+	"cobro/internal/dbtest"
+	"cobro/internal/ledger"
+	"cobro/internal/money"
+	"cobro/internal/store"
+)
+
+// access is what one role gets from one route: the status, and for lists
+// what must and must not be in the answer.
+type access struct {
+	status     int
+	has, hasnt string
+}
+
+// TestEveryRouteForEveryRole walks the whole URL table as every role, on
+// both databases. A route missing from the table below fails the test, so
+// a new route cannot go unchecked.
+func TestEveryRouteForEveryRole(t *testing.T) {
+	roles := []string{"anonymous", "admin", "integration", "agent", "supervisor", "administration", "management"}
+	// For each route: the request, and per role (in the order above) what
+	// it gets. C-1 belongs to agent AG1 (the agent user), C-2 to AG2.
+	type check struct {
+		method, path, body string
+		want               []access
+	}
+	ok, created := access{status: 200}, access{status: 201}
+	no, anon, hidden := access{status: 403}, access{status: 401}, access{status: 404}
+	own := access{status: 200, has: "C-1", hasnt: "C-2"}
+	all := access{status: 200, has: "C-2"}
+	collect := `{"customer_id":"C-1","amount":{"amount":100,"currency":"EUR"},"instrument":{"kind":"cash"}}`
+	collectOther := `{"customer_id":"C-2","amount":{"amount":100,"currency":"EUR"},"instrument":{"kind":"cash"}}`
+	checks := map[string][]check{
+		"GET /api/v1/openapi.json":    {{"GET", "/api/v1/openapi.json", "", []access{ok, ok, ok, ok, ok, ok, ok}}},
+		"GET /api/v1/company":         {{"GET", "/api/v1/company", "", []access{anon, ok, ok, ok, ok, ok, ok}}},
+		"PUT /api/v1/company":         {{"PUT", "/api/v1/company", `{"name":"X","currency":"EUR","time_zone":"Europe/Madrid","language":"es"}`, []access{anon, ok, no, no, no, no, no}}},
+		"GET /api/v1/customers":       {{"GET", "/api/v1/customers", "", []access{anon, all, all, own, all, all, all}}},
+		"POST /api/v1/customers/bulk": {{"POST", "/api/v1/customers/bulk", `[]`, []access{anon, ok, ok, no, no, ok, no}}},
+		"GET /api/v1/customers/{id}": {
+			{"GET", "/api/v1/customers/C-1", "", []access{anon, ok, ok, ok, ok, ok, ok}},
+			{"GET", "/api/v1/customers/C-2", "", []access{anon, ok, ok, hidden, ok, ok, ok}}},
+		"GET /api/v1/customers/{id}/documents": {
+			{"GET", "/api/v1/customers/C-2/documents", "", []access{anon, ok, ok, hidden, ok, ok, ok}}},
+		"POST /api/v1/documents/bulk": {{"POST", "/api/v1/documents/bulk", `[]`, []access{anon, ok, ok, no, no, ok, no}}},
+		"GET /api/v1/collections": {{"GET", "/api/v1/collections", "", []access{anon, {200, "C-2", ""}, {200, "C-2", ""},
+			{200, "C-1", "C-2"}, {200, "C-2", ""}, {200, "C-2", ""}, {200, "C-2", ""}}}},
+		"POST /api/v1/collections": {
+			{"POST", "/api/v1/collections", collect, []access{anon, created, created, created, created, created, no}},
+			{"POST", "/api/v1/collections", collectOther, []access{anon, created, created, hidden, created, created, no}}},
+		"GET /api/v1/collections/{id}": {{"GET", "/api/v1/collections/{other}", "", []access{anon, ok, ok, hidden, ok, ok, ok}}},
+		"POST /api/v1/collections/{id}/allocations": {{"POST", "/api/v1/collections/{other}/allocations",
+			`{"allocations":[{"document_id":"F-2","amount":{"amount":1,"currency":"EUR"}}]}`, []access{anon, ok, ok, hidden, ok, ok, no}}},
+		"POST /api/v1/collections/{id}/void":   {{"POST", "/api/v1/collections/{fresh}/void", `{"reason":"x"}`, []access{anon, ok, no, no, no, ok, no}}},
+		"POST /api/v1/collections/{id}/clear":  {{"POST", "/api/v1/collections/{cheque}/clear", ``, []access{anon, ok, no, no, no, ok, no}}},
+		"POST /api/v1/collections/{id}/return": {{"POST", "/api/v1/collections/{cheque2}/return", `{"reason":"x"}`, []access{anon, ok, no, no, no, ok, no}}},
+		"POST /api/v1/collections/{id}/ack":    {{"POST", "/api/v1/collections/{fresh}/ack", ``, []access{anon, ok, ok, no, no, ok, no}}},
+		"GET /api/v1/conflicts":                {{"GET", "/api/v1/conflicts", "", []access{anon, ok, ok, no, ok, ok, ok}}},
+		"GET /api/v1/reports/summary":          {{"GET", "/api/v1/reports/summary", "", []access{anon, ok, ok, ok, ok, ok, ok}}},
+	}
+	for _, r := range routes {
+		if _, ok := checks[r.method+" "+r.path]; !ok {
+			t.Errorf("route %s %s has no access checks", r.method, r.path)
+		}
+	}
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a := app.New(db, app.WithHasher(auth.NewHasher(auth.HashParams{Memory: 64, Time: 1, Threads: 1}, 2)))
+		sys := auth.System("test")
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		must(a.SaveCompany(ctx, sys, ledger.Company{Name: "T", Currency: "EUR", TimeZone: "Europe/Madrid", Language: "es"}))
+		_, err := a.ImportCustomers(ctx, sys, strings.NewReader(`[{"customer_id":"C-1","name":"Uno","agent":"AG1","currency":"EUR"},
+			{"customer_id":"C-2","name":"Dos","agent":"AG2","currency":"EUR"}]`), app.ImportOptions{File: "c", Format: "json"})
+		must(err)
+		_, err = a.ImportDocuments(ctx, sys, strings.NewReader(`[{"document_id":"F-2","customer_id":"C-2","kind":"invoice","issue_date":"2026-01-01",
+			"due_date":"2026-02-01","amount":{"amount":100000,"currency":"EUR"},"open_amount":{"amount":100000,"currency":"EUR"}}]`),
+			app.ImportOptions{File: "d", Format: "json"})
+		must(err)
+		tokens := map[string]string{}
+		for _, r := range []auth.Role{auth.Admin, auth.Integration} {
+			tokens[string(r)], err = a.CreateToken(ctx, string(r), r, "")
+			must(err)
+		}
+		for _, r := range []string{"agent", "supervisor", "administration", "management"} {
+			agent := ""
+			if r == "agent" {
+				agent = "AG1"
+			}
+			must(a.AddUser(ctx, sys, store.User{Name: r, Role: r, Agent: agent}, "a long password"))
+			tokens[r], err = a.CreateToken(ctx, r+"-token", "", r)
+			must(err)
+		}
+		srv := httptest.NewServer(func() http.Handler {
+			mux := http.NewServeMux()
+			New(a, slog.New(slog.DiscardHandler), Config{}).Register(mux)
+			return mux
+		}())
+		defer srv.Close()
+		// Collections of C-2 for the routes that act on one, fresh for
+		// each role that may succeed.
+		newCollection := func(kind string) string {
+			body := app.CollectionRequest{CustomerID: "C-2", Amount: eurAmount(1000), Instrument: ledger.InstrumentDetail{Kind: ledger.Instrument(kind), Number: "1"}}
+			v, _, err := a.RecordCollection(ctx, sys, app.Idem{Key: fmt.Sprint(time.Now().UnixNano()), Hash: "x"}, body)
+			must(err)
+			return v.ID
+		}
+		newCollection("cash")
+		if _, _, err := a.RecordCollection(ctx, sys, app.Idem{Key: "own", Hash: "x"}, app.CollectionRequest{CustomerID: "C-1",
+			Amount: eurAmount(500), Instrument: ledger.InstrumentDetail{Kind: ledger.Cash}}); err != nil {
+			t.Fatal(err)
+		}
+		key := 0
+		for _, r := range routes {
+			for _, c := range checks[r.method+" "+r.path] {
+				for i, role := range roles {
+					path := c.path
+					for _, ph := range []struct{ name, kind string }{{"{other}", "cash"}, {"{fresh}", "cash"}, {"{cheque}", "cheque"}, {"{cheque2}", "cheque"}} {
+						if strings.Contains(path, ph.name) {
+							path = strings.ReplaceAll(path, ph.name, newCollection(ph.kind))
+						}
+					}
+					req, _ := http.NewRequest(c.method, srv.URL+path, strings.NewReader(c.body))
+					if role != "anonymous" {
+						req.Header.Set("Authorization", "Bearer "+tokens[role])
+					}
+					key++
+					req.Header.Set("Idempotency-Key", fmt.Sprintf("access-%d", key))
+					res, err := http.DefaultClient.Do(req)
+					must(err)
+					body, _ := io.ReadAll(res.Body)
+					res.Body.Close()
+					w := c.want[i]
+					if res.StatusCode != w.status || (w.has != "" && !strings.Contains(string(body), w.has)) ||
+						(w.hasnt != "" && strings.Contains(string(body), w.hasnt)) {
+						t.Errorf("%s %s as %s: %d, want %d (has %q, not %q)\n%s", c.method, c.path, role, res.StatusCode, w.status, w.has, w.hasnt, body)
+					}
+				}
+			}
+		}
+	})
+}
+
+func eurAmount(m int64) money.Amount { return money.New(m, "EUR") }

@@ -1,0 +1,61 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"cobro/internal/ledger"
+	"cobro/internal/store"
+)
+
+// Check verifies every ledger invariant on the whole database: the
+// row-level rules, and each customer's stored figures against their
+// recomputation from the raw rows for the day they are kept for. It returns
+// the violations found (none is a clean ledger).
+func (a *App) Check(ctx context.Context) ([]store.Violation, error) {
+	out, err := a.db.CheckRows(ctx, 100)
+	if err != nil {
+		return nil, err
+	}
+	err = a.db.Read(ctx, func(tx *store.Tx) error {
+		_, asOf, err := tx.Company(ctx, false)
+		if err != nil {
+			return err
+		}
+		after := ""
+		for {
+			accs, err := tx.AccountsPage(ctx, after, 500)
+			if err != nil || len(accs) == 0 {
+				return err
+			}
+			ids := make([]string, len(accs))
+			for i, acc := range accs {
+				ids[i] = acc.ID
+			}
+			docs, err := tx.OpenDocumentsOf(ctx, ids)
+			if err != nil {
+				return err
+			}
+			cols, err := tx.CollectionsOf(ctx, ids)
+			if err != nil {
+				return err
+			}
+			byDocs, byCols := map[string][]ledger.Document{}, map[string][]ledger.Collection{}
+			for _, d := range docs {
+				byDocs[d.CustomerID] = append(byDocs[d.CustomerID], d)
+			}
+			for _, c := range cols {
+				byCols[c.CustomerID] = append(byCols[c.CustomerID], c)
+			}
+			for _, acc := range accs {
+				want := ledger.Compute(byDocs[acc.ID], byCols[acc.ID], asOf)
+				if want != acc.Figures {
+					out = append(out, store.Violation{Rule: "stored figures equal their recomputation", Entity: "customer",
+						ID: acc.ID, Detail: fmt.Sprintf("stored %+v, recomputed %+v", acc.Figures, want)})
+				}
+			}
+			after = accs[len(accs)-1].ID
+		}
+	})
+	return out, err
+}

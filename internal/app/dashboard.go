@@ -1,0 +1,95 @@
+package app
+
+import (
+	"context"
+
+	"cobro/internal/auth"
+	"cobro/internal/store"
+)
+
+// Dashboard is what a role sees first.
+type Dashboard struct {
+	Role              auth.Role
+	TopOverdue        []CustomerView // most overdue first
+	OverLimit         []CustomerView
+	TopRisks          []CustomerView
+	LatestCollections []CollectionView
+	Returned          []DocumentView
+	Summary           *Summary // management figures
+}
+
+const dashboardRows = 10
+
+// Dashboard gathers the first page of each role: an agent's own customers
+// ranked by what is overdue, those over their limit and the latest
+// collections; the administration's latest collections, returned items and
+// customers over limit; management's receivables, aging, DSO and top risks.
+func (a *App) Dashboard(ctx context.Context, actor auth.Actor) (Dashboard, error) {
+	if err := actor.Check(auth.ReadLedger); err != nil {
+		return Dashboard{}, err
+	}
+	today, err := a.Today(ctx)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	d := Dashboard{Role: actor.Role}
+	scope := actor.AgentScope()
+	list := func(tx *store.Tx, f store.CustomerFilter) ([]CustomerView, error) {
+		f.Scope, f.Limit = scope, dashboardRows
+		accs, err := tx.ListAccounts(ctx, f)
+		out := make([]CustomerView, 0, len(accs))
+		for _, acc := range accs {
+			out = append(out, customerView(acc, today))
+		}
+		return out, err
+	}
+	err = a.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		if d.OverLimit, err = list(tx, store.CustomerFilter{Status: "over_limit", Sort: "risk"}); err != nil {
+			return err
+		}
+		switch actor.Role {
+		case auth.Management:
+			d.TopRisks, err = list(tx, store.CustomerFilter{Sort: "risk"})
+			return err
+		case auth.Agent, auth.Supervisor:
+			if d.TopOverdue, err = list(tx, store.CustomerFilter{Sort: "overdue", Overdue: true}); err != nil {
+				return err
+			}
+		default:
+			docs, err := tx.OpenReturned(ctx, scope, dashboardRows)
+			if err != nil {
+				return err
+			}
+			for _, doc := range docs {
+				d.Returned = append(d.Returned, documentView(doc, today))
+			}
+		}
+		cols, err := tx.LatestCollections(ctx, scope, dashboardRows)
+		if err != nil {
+			return err
+		}
+		ids := make([]string, len(cols))
+		for i, c := range cols {
+			ids[i] = c.CustomerID
+		}
+		names, err := tx.Accounts(ctx, ids, false)
+		for _, c := range cols {
+			v := collectionView(c)
+			v.CustomerName = names[c.CustomerID].Name
+			d.LatestCollections = append(d.LatestCollections, v)
+		}
+		return err
+	})
+	if err != nil {
+		return d, err
+	}
+	if actor.Role == auth.Management || actor.Role == auth.Admin {
+		s, err := a.Summary(ctx, actor)
+		if err != nil {
+			return d, err
+		}
+		d.Summary = &s
+	}
+	return d, nil
+}

@@ -1,0 +1,371 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"cobro/internal/auth"
+	"cobro/internal/erpimport"
+	"cobro/internal/ledger"
+	"cobro/internal/money"
+	"cobro/internal/store"
+)
+
+// Snapshot says which open documents an import of documents closes when
+// they are absent from the file.
+type Snapshot string
+
+const (
+	NoSnapshot        Snapshot = ""
+	SnapshotCustomers Snapshot = "customers" // open items of the customers in the file
+	SnapshotAll       Snapshot = "all"       // open items of every customer
+)
+
+// SnapshotReason is written on documents closed by a snapshot import.
+const SnapshotReason = "absent from ERP snapshot"
+
+// ImportOptions says how to read and apply an ERP file.
+type ImportOptions struct {
+	File     string // name used in error messages
+	Format   erpimport.Format
+	Decimal  money.DecimalMark
+	Mapping  *erpimport.Mapping
+	DryRun   bool // validate only
+	Atomic   bool // one transaction: all rows or none
+	Snapshot Snapshot
+	// BatchSize is how many rows go in one transaction (default 2000):
+	// small enough that a large import never holds the customers it
+	// touches for long, large enough to be fast.
+	BatchSize int
+	// Progress, when set, is called after each batch.
+	Progress func(ImportReport)
+}
+
+// ImportReport is what an import did.
+type ImportReport struct {
+	RunID     string                `json:"run_id"`
+	Kind      string                `json:"kind"`
+	File      string                `json:"file"`
+	DryRun    bool                  `json:"dry_run"`
+	Atomic    bool                  `json:"atomic"`
+	Rows      int                   `json:"rows"`
+	Inserted  int                   `json:"inserted"`
+	Updated   int                   `json:"updated"`
+	Unchanged int                   `json:"unchanged"`
+	Rejected  int                   `json:"rejected"`
+	Closed    int                   `json:"closed"`
+	NewAgents []string              `json:"new_agents"`
+	Warnings  []string              `json:"warnings"`
+	Errors    []*erpimport.RowError `json:"errors"`
+	// Applied is false when nothing was written: a dry run, or an atomic
+	// import with rejected rows.
+	Applied bool `json:"applied"`
+}
+
+// ErrAtomicRejected is returned by an atomic import with rejected rows:
+// nothing was applied.
+var ErrAtomicRejected = errors.New("rows were rejected: nothing was applied (--atomic)")
+
+const defaultBatch = 2000
+
+// maxReportedErrors bounds the errors kept in a report; the count goes on.
+const maxReportedErrors = 10000
+
+func (r *ImportReport) reject(errs ...*erpimport.RowError) {
+	r.Rejected++
+	for _, e := range errs {
+		if len(r.Errors) < maxReportedErrors {
+			r.Errors = append(r.Errors, e)
+		}
+	}
+}
+
+func (r *ImportReport) add(b batchResult) {
+	r.Inserted += b.inserted
+	r.Updated += b.updated
+	r.Unchanged += b.unchanged
+	r.Closed += b.closed
+	r.NewAgents = append(r.NewAgents, b.newAgents...)
+	for _, e := range b.errs {
+		r.reject(e...)
+	}
+}
+
+// batchResult is what one batch did; it is merged into the report only
+// once its transaction committed, so a retried transaction counts once.
+type batchResult struct {
+	inserted, updated, unchanged, closed int
+	newAgents                            []string
+	errs                                 [][]*erpimport.RowError
+}
+
+// importer runs the shared frame of every import: the run record, batches
+// in their own transactions or one atomic transaction, progress.
+type importer struct {
+	a      *App
+	actor  auth.Actor
+	opt    ImportOptions
+	rep    ImportReport
+	run    store.ImportRun
+	batch  int
+	single *store.Tx // the atomic import's transaction
+	// known remembers customers' currencies across batches (they never
+	// change once set).
+	known map[string]money.Currency
+}
+
+func (a *App) newImporter(actor auth.Actor, kind string, opt ImportOptions) (*importer, error) {
+	if err := actor.Check(auth.Import); err != nil {
+		return nil, err
+	}
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = defaultBatch
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, err
+	}
+	im := &importer{a: a, actor: actor, opt: opt}
+	im.rep = ImportReport{RunID: id.String(), Kind: kind, File: opt.File, DryRun: opt.DryRun, Atomic: opt.Atomic,
+		NewAgents: []string{}, Warnings: []string{}, Errors: []*erpimport.RowError{}}
+	im.run = store.ImportRun{ID: id.String(), Kind: kind, File: opt.File, Actor: actor.Name, Status: "running", StartedAt: a.now()}
+	return im, nil
+}
+
+// apply runs fn on a batch: in its own write transaction, or inside the
+// atomic import's transaction, or in a read transaction for a dry run.
+func (im *importer) apply(ctx context.Context, fn func(tx *store.Tx, write bool) (batchResult, error)) error {
+	im.batch++
+	var res batchResult
+	var err error
+	switch {
+	case im.single != nil:
+		res, err = fn(im.single, true)
+	case im.opt.DryRun:
+		err = im.a.db.Read(ctx, func(tx *store.Tx) error {
+			res, err = fn(tx, false)
+			return err
+		})
+	default:
+		err = im.a.db.Write(ctx, func(tx *store.Tx) error {
+			res, err = fn(tx, true)
+			if err != nil {
+				return err
+			}
+			im.runCounts(res)
+			return tx.SaveImportRun(ctx, im.run)
+		})
+	}
+	if err != nil {
+		return err
+	}
+	im.rep.add(res)
+	if im.opt.Progress != nil {
+		im.opt.Progress(im.rep)
+	}
+	return nil
+}
+
+func (im *importer) runCounts(res batchResult) {
+	im.run.Rows = int64(im.rep.Rows)
+	im.run.Inserted = int64(im.rep.Inserted + res.inserted)
+	im.run.Updated = int64(im.rep.Updated + res.updated)
+	im.run.Unchanged = int64(im.rep.Unchanged + res.unchanged)
+	im.run.Closed = int64(im.rep.Closed + res.closed)
+	im.run.Rejected = int64(im.rep.Rejected + len(res.errs))
+}
+
+// frame runs body (which reads the file and calls apply) as the import's
+// whole: atomically when asked, and records how the run ended.
+func (im *importer) frame(ctx context.Context, src io.ReadSeeker, body func() error) (ImportReport, error) {
+	a := im.a
+	if !im.opt.DryRun && !im.opt.Atomic {
+		if err := a.db.Write(ctx, func(tx *store.Tx) error { return tx.SaveImportRun(ctx, im.run) }); err != nil {
+			return im.rep, err
+		}
+	}
+	var err error
+	if im.opt.Atomic && !im.opt.DryRun {
+		err = a.db.Write(ctx, func(tx *store.Tx) error {
+			// A retried transaction starts the file and the report again.
+			if _, err := src.Seek(0, io.SeekStart); err != nil {
+				return err
+			}
+			im.rep.Rows, im.rep.Inserted, im.rep.Updated, im.rep.Unchanged, im.rep.Rejected, im.rep.Closed = 0, 0, 0, 0, 0, 0
+			im.rep.Errors, im.rep.NewAgents = im.rep.Errors[:0], im.rep.NewAgents[:0]
+			im.single = tx
+			defer func() { im.single = nil }()
+			if err := body(); err != nil {
+				return err
+			}
+			if im.rep.Rejected > 0 {
+				return ErrAtomicRejected
+			}
+			im.run.Status, im.run.FinishedAt = "done", a.now()
+			im.runCounts(batchResult{})
+			return tx.SaveImportRun(ctx, im.run)
+		})
+		im.rep.Applied = err == nil
+		return im.rep, err
+	}
+	err = body()
+	if im.opt.DryRun {
+		return im.rep, err
+	}
+	im.rep.Applied = true
+	im.run.Status, im.run.FinishedAt = "done", a.now()
+	if err != nil {
+		im.run.Status = "failed"
+	}
+	im.runCounts(batchResult{})
+	ctx2, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if serr := a.db.Write(ctx2, func(tx *store.Tx) error { return tx.SaveImportRun(ctx2, im.run) }); serr != nil && err == nil {
+		err = serr
+	}
+	return im.rep, err
+}
+
+func (im *importer) readerOptions() erpimport.Options {
+	return erpimport.Options{File: im.opt.File, Format: im.opt.Format, Decimal: im.opt.Decimal, Mapping: im.opt.Mapping}
+}
+
+// batches reads rows with read and applies them in batches with apply.
+// seen, when set, is told of every row read, valid or not.
+func batches[R any](ctx context.Context, im *importer,
+	read func(fn func(R, []*erpimport.RowError) error) (erpimport.Summary, error),
+	seen func(R),
+	apply func(tx *store.Tx, rows []R, write bool) (batchResult, error)) error {
+	var batch []R
+	flush := func() error {
+		rows := batch
+		batch = nil
+		if len(rows) == 0 {
+			return nil
+		}
+		return im.apply(ctx, func(tx *store.Tx, write bool) (batchResult, error) { return apply(tx, rows, write) })
+	}
+	sum, err := read(func(row R, errs []*erpimport.RowError) error {
+		im.rep.Rows++
+		if seen != nil {
+			seen(row)
+		}
+		if len(errs) > 0 {
+			im.rep.reject(errs...)
+			return nil
+		}
+		batch = append(batch, row)
+		if len(batch) >= im.opt.BatchSize {
+			return flush()
+		}
+		return nil
+	})
+	im.rep.Warnings = append(im.rep.Warnings, sum.Warnings...)
+	if err != nil {
+		return err
+	}
+	return flush()
+}
+
+// ImportCustomers upserts customers from an ERP file by their ERP id.
+// Agents seen for the first time are created and reported.
+func (a *App) ImportCustomers(ctx context.Context, actor auth.Actor, src io.ReadSeeker, opt ImportOptions) (ImportReport, error) {
+	im, err := a.newImporter(actor, "customers", opt)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	return im.frame(ctx, src, func() error {
+		read := func(fn func(erpimport.CustomerRow, []*erpimport.RowError) error) (erpimport.Summary, error) {
+			return erpimport.ReadCustomers(src, im.readerOptions(), fn)
+		}
+		return batches(ctx, im, read, nil, func(tx *store.Tx, rows []erpimport.CustomerRow, write bool) (batchResult, error) {
+			return a.applyCustomers(ctx, tx, im, rows, write)
+		})
+	})
+}
+
+func (a *App) applyCustomers(ctx context.Context, tx *store.Tx, im *importer, rows []erpimport.CustomerRow, write bool) (batchResult, error) {
+	var res batchResult
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	existing, err := tx.Accounts(ctx, ids, write)
+	if err != nil {
+		return res, err
+	}
+	now := a.now()
+	var agents, changed []string
+	var inserts []ledger.Customer
+	for _, r := range rows {
+		c := ledger.Customer{ID: r.ID, Name: r.Name, TaxID: r.TaxID, Email: r.Email, Phone: r.Phone, Language: r.Language,
+			Agent: r.Agent, Segment: r.Segment, Zone: r.Zone, Route: r.Route, Currency: r.Currency}
+		if r.CreditLimit != nil {
+			if r.CreditLimit.Currency != r.Currency {
+				res.errs = append(res.errs, []*erpimport.RowError{rowErr(im.opt.File, r.Line, "credit_limit", "", "currency_mismatch",
+					"the credit limit is not in the customer's currency")})
+				continue
+			}
+			l := r.CreditLimit.Minor
+			c.CreditLimit = &l
+		}
+		ex, ok := existing[c.ID]
+		switch {
+		case ok && ex.Currency != c.Currency:
+			res.errs = append(res.errs, []*erpimport.RowError{rowErr(im.opt.File, r.Line, "currency", string(c.Currency), "currency_change",
+				fmt.Sprintf("customer %s trades in %s in cobro; its currency cannot change", c.ID, ex.Currency))})
+			continue
+		case ok && sameCustomer(ex.Customer, c):
+			res.unchanged++
+			continue
+		case ok:
+			res.updated++
+			if write {
+				if err := tx.UpdateCustomer(ctx, c, now); err != nil {
+					return res, err
+				}
+			}
+		default:
+			res.inserted++
+			inserts = append(inserts, c)
+			existing[c.ID] = store.Account{Customer: c}
+		}
+		changed = append(changed, c.ID)
+		if c.Agent != "" {
+			agents = append(agents, c.Agent)
+		}
+	}
+	if !write {
+		return res, nil
+	}
+	if err := tx.InsertCustomers(ctx, inserts, now); err != nil {
+		return res, err
+	}
+	slices.Sort(agents)
+	var err2 error
+	if res.newAgents, err2 = tx.EnsureAgents(ctx, slices.Compact(agents), now); err2 != nil {
+		return res, err2
+	}
+	if len(changed) == 0 {
+		return res, nil
+	}
+	return res, tx.Audit(ctx, store.AuditEntry{At: now, Actor: im.actor.Name, Source: im.actor.Source, Action: "import.customers",
+		Entity: "import", EntityID: im.run.ID, Detail: map[string]any{"file": im.opt.File, "batch": im.batch,
+			"inserted": res.inserted, "updated": res.updated, "customers": changed}})
+}
+
+func sameCustomer(a, b ledger.Customer) bool {
+	limitEq := (a.CreditLimit == nil) == (b.CreditLimit == nil) && (a.CreditLimit == nil || *a.CreditLimit == *b.CreditLimit)
+	a.CreditLimit, b.CreditLimit = nil, nil
+	return limitEq && a == b
+}
+
+func rowErr(file string, line int, col, value, code, msg string) *erpimport.RowError {
+	return &erpimport.RowError{File: file, Line: line, Column: col, Value: value, Code: code, Message: msg}
+}

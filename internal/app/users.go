@@ -1,0 +1,173 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"cobro/internal/auth"
+	"cobro/internal/store"
+)
+
+// Sign-in limits: failures allowed per user name and per client address
+// within the window before sign-in is refused for the rest of it.
+const (
+	throttleWindow  = 15 * time.Minute
+	maxUserFailures = 5
+	maxAddrFailures = 30
+	sessionTTL      = 7 * 24 * time.Hour
+	minPasswordLen  = 10
+)
+
+// Errors of signing in.
+var (
+	ErrBadCredentials = errors.New("wrong user name or password")
+	ErrThrottled      = errors.New("too many failed sign-ins: try again later")
+	ErrWeakPassword   = fmt.Errorf("the password must have at least %d characters", minPasswordLen)
+)
+
+// WithHasher sets the password hasher (tests use cheap parameters).
+func WithHasher(h *auth.Hasher) Option { return func(a *App) { a.hasher = h } }
+
+func (a *App) passwordHasher() *auth.Hasher {
+	if a.hasher == nil {
+		a.hasher = auth.NewHasher(auth.DefaultHashParams, 4)
+	}
+	return a.hasher
+}
+
+// AddUser creates a person who signs in with a role; an agent user names
+// their agent code, whose customers alone they see.
+func (a *App) AddUser(ctx context.Context, actor auth.Actor, u store.User, password string) error {
+	if err := actor.Check(auth.ManageCompany); err != nil {
+		return err
+	}
+	u.Name = strings.TrimSpace(u.Name)
+	if u.Name == "" {
+		return ruleInvalid("required", "name", "a user needs a name")
+	}
+	role, err := auth.ParseRole(u.Role)
+	if err != nil || role == auth.Admin || role == auth.Integration {
+		return ruleInvalid("bad_role", "role", "a user's role is agent, supervisor, administration or management")
+	}
+	if role == auth.Agent && strings.TrimSpace(u.Agent) == "" {
+		return ruleInvalid("required", "agent", "an agent user needs their agent code (--agent)")
+	}
+	if len([]rune(password)) < minPasswordLen {
+		return ErrWeakPassword
+	}
+	u.PasswordHash, err = a.passwordHasher().Hash(ctx, password)
+	if err != nil {
+		return err
+	}
+	u.CreatedAt = a.now()
+	return a.db.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertUser(ctx, u); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEntry{At: a.now(), Actor: actor.Name, Source: actor.Source, Action: "user.add",
+			Entity: "user", EntityID: u.Name, Detail: map[string]any{"role": u.Role, "agent": u.Agent}})
+	})
+}
+
+// UserActor is the actor of a signed-in user.
+func UserActor(u store.User, source string) auth.Actor {
+	return auth.Actor{Name: "user:" + u.Name, Role: auth.Role(u.Role), Agent: u.Agent, Source: source}
+}
+
+// Session is a signed-in user's session.
+type Session struct {
+	Secret    string // the cookie value; only its hash is stored
+	CSRFToken string
+	User      store.User
+	Actor     auth.Actor
+}
+
+// SignIn checks a user's password and opens a session. Failures are
+// counted per user name and per client address, and past the limit sign-in
+// is refused for the rest of the window whatever the password.
+func (a *App) SignIn(ctx context.Context, name, password, addr string) (Session, error) {
+	now := a.now()
+	since := now.Add(-throttleWindow)
+	userKey, addrKey := "user:"+strings.ToLower(strings.TrimSpace(name)), "addr:"+addr
+	for key, max := range map[string]int{userKey: maxUserFailures, addrKey: maxAddrFailures} {
+		n, err := a.db.LoginFailures(ctx, key, since)
+		if err != nil {
+			return Session{}, err
+		}
+		if n >= max {
+			return Session{}, ErrThrottled
+		}
+	}
+	u, err := a.db.UserByName(ctx, strings.TrimSpace(name))
+	if err == nil && u.Disabled {
+		err = ErrBadCredentials
+	}
+	if err == nil {
+		err = a.passwordHasher().Verify(ctx, u.PasswordHash, password)
+	} else if errors.Is(err, store.ErrNotFound) {
+		// Spend the same time as a real check, so timing does not tell
+		// which user names exist.
+		_ = a.passwordHasher().Verify(ctx, dummyHash, password)
+	}
+	if err != nil {
+		if !errors.Is(err, auth.ErrBadPassword) && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, ErrBadCredentials) {
+			return Session{}, err
+		}
+		werr := a.db.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.AddLoginFailure(ctx, userKey, since, now); err != nil {
+				return err
+			}
+			return tx.AddLoginFailure(ctx, addrKey, since, now)
+		})
+		if werr != nil {
+			return Session{}, werr
+		}
+		return Session{}, ErrBadCredentials
+	}
+	secret, hash, err := auth.NewToken()
+	if err != nil {
+		return Session{}, err
+	}
+	csrf := randomToken()
+	err = a.db.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.ClearLoginFailures(ctx, userKey); err != nil {
+			return err
+		}
+		if err := tx.PurgeSessions(ctx, now); err != nil {
+			return err
+		}
+		return tx.InsertSession(ctx, hash, store.Session{UserName: u.Name, CSRFToken: csrf, ExpiresAt: now.Add(sessionTTL)}, now)
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	return Session{Secret: secret, CSRFToken: csrf, User: u, Actor: UserActor(u, addr)}, nil
+}
+
+// dummyHash is verified against when the user does not exist.
+const dummyHash = "$argon2id$v=19$m=65536,t=3,p=2$c29tZXNhbHRzb21lc2FsdA$Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI"
+
+// SessionOf finds the session of a cookie secret.
+func (a *App) SessionOf(ctx context.Context, secret, addr string) (Session, error) {
+	s, u, err := a.db.SessionUser(ctx, auth.HashToken(secret), a.now())
+	if err != nil {
+		return Session{}, err
+	}
+	return Session{Secret: secret, CSRFToken: s.CSRFToken, User: u, Actor: UserActor(u, addr)}, nil
+}
+
+// SignOut ends the session of a cookie secret.
+func (a *App) SignOut(ctx context.Context, secret string) error {
+	return a.db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, auth.HashToken(secret)) })
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}

@@ -1,0 +1,268 @@
+package erpimport
+
+import (
+	"errors"
+	"hash/maphash"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"cobro/internal/civil"
+	"cobro/internal/money"
+)
+
+// cellReader turns the cells of each row into canonical values and
+// errors. One is made per file and shared by every format; it remembers
+// the ids seen so far.
+type cellReader struct {
+	file       string
+	mark       money.DecimalMark
+	mapping    *Mapping
+	dateFormat string
+	maxLen     int
+	// rawNumbers says cells may be numbers as an XLSX file stores them:
+	// amounts as the shortest decimal that reads back as the stored
+	// double ("1234.5", "1E-3"), dates as serial day numbers.
+	rawNumbers bool
+	date1904   bool // the workbook counts its serials from 1904
+	seen       idSet
+}
+
+func newCellReader(opt Options, mark money.DecimalMark) *cellReader {
+	maxLen := opt.MaxFieldLen
+	if maxLen <= 0 {
+		maxLen = defaultMaxFieldLen
+	}
+	return &cellReader{file: opt.File, mark: mark, mapping: opt.Mapping, dateFormat: opt.Mapping.dateFormat(),
+		maxLen: maxLen, seen: newIDSet()}
+}
+
+// cells is one record seen through its header: the text of a canonical
+// column ("" when the file does not have it).
+type cells func(column string) string
+
+// row collects one row's errors as its cells are read.
+type row struct {
+	cr    *cellReader
+	line  int
+	cells cells
+	errs  []*RowError
+	// unreadable says the row could not be read as cells at all (a JSON
+	// item that is not an object): its one error says why, and its
+	// columns are not checked.
+	unreadable bool
+	// reported are columns whose error was found before their cells were
+	// read (a JSON value of the wrong type): they are not judged again.
+	reported map[string]bool
+}
+
+func (cr *cellReader) row(line int, c cells, errs []*RowError) *row {
+	return &row{cr: cr, line: line, cells: c, errs: errs}
+}
+
+func (r *row) fail(column, value, code string, args ...string) {
+	r.errs = append(r.errs, newRowError(r.cr.file, r.line, column, value, code, args...))
+}
+
+// text is a cell, trimmed and with the mapping's value codes applied. A
+// cell over the length limit is reported, and ok is false.
+func (r *row) text(column string) (v string, ok bool) {
+	if r.reported[column] {
+		return "", false
+	}
+	v = strings.TrimSpace(r.cells(column))
+	if len(v) > r.cr.maxLen && utf8.RuneCountInString(v) > r.cr.maxLen {
+		r.fail(column, v, "field_too_long", strconv.Itoa(r.cr.maxLen))
+		return "", false
+	}
+	return strings.TrimSpace(r.cr.mapping.value(column, v)), true
+}
+
+// optional is a cell whose errors, if any, are already reported.
+func (r *row) optional(column string) string {
+	v, _ := r.text(column)
+	return v
+}
+
+// required is a cell that must not be blank.
+func (r *row) required(column string) string {
+	v, ok := r.text(column)
+	if ok && v == "" {
+		r.fail(column, "", "required")
+	}
+	return v
+}
+
+// currency is a required ISO 4217 code; "" when blank or unknown.
+func (r *row) currency(column string) money.Currency {
+	v := r.required(column)
+	if v == "" {
+		return ""
+	}
+	c, err := money.ParseCurrency(v)
+	if err != nil {
+		r.fail(column, v, "unknown_currency")
+		return ""
+	}
+	return c
+}
+
+// amount reads an amount of cur exactly; ok is false when it is blank or
+// bad (bad is reported). With no valid currency the amount is still read,
+// to report text that is no amount at all, but nothing is returned.
+func (r *row) amount(column string, cur money.Currency, required bool) (a money.Amount, ok bool) {
+	v, ok := r.text(column)
+	if !ok {
+		return money.Amount{}, false
+	}
+	if v == "" {
+		if required {
+			r.fail(column, "", "required")
+		}
+		return money.Amount{}, false
+	}
+	text, mark := signFirst(v), r.cr.mark
+	if r.cr.rawNumbers && isRawNumber(v) {
+		var exact bool
+		if text, exact = plainDecimal(v); !exact {
+			r.fail(column, v, "bad_amount")
+			return money.Amount{}, false
+		}
+		mark = money.MarkPoint
+	}
+	parseIn := cur
+	if !cur.Valid() {
+		parseIn = "KWD" // the most decimals any currency has: only the syntax is checked
+	}
+	a, err := money.Parse(text, parseIn, mark)
+	switch {
+	case err == nil:
+		return a, cur.Valid()
+	case !looksLikeAmount(text): // "12.00 €" is no amount, whatever its decimals
+		r.fail(column, v, "bad_amount")
+	case errors.Is(err, money.ErrTooManyDecimals):
+		if cur.Valid() {
+			r.fail(column, v, "too_many_decimals", string(cur), strconv.Itoa(cur.Digits()))
+		}
+	case errors.Is(err, money.ErrSyntax) && otherMark(text, mark):
+		r.fail(column, v, "mixed_decimal", string(rune(mark)))
+	default:
+		r.fail(column, v, "bad_amount")
+	}
+	return money.Amount{}, false
+}
+
+// otherMark reports whether v is an amount written with the decimal mark
+// other than mark: a file that mixes both, or the wrong --decimal.
+func otherMark(v string, mark money.DecimalMark) bool {
+	if !looksLikeAmount(v) {
+		return false
+	}
+	switch money.Sniff(v) {
+	case money.PointEvidence:
+		return mark == money.MarkComma
+	case money.CommaEvidence:
+		return mark == money.MarkPoint
+	}
+	return false
+}
+
+// signFirst moves a trailing minus to the front: SAP and other ERPs
+// export negative numbers as "45,00-".
+func signFirst(s string) string {
+	if len(s) > 1 && strings.HasSuffix(s, "-") && !strings.HasPrefix(s, "-") {
+		return "-" + strings.TrimSpace(s[:len(s)-1])
+	}
+	return s
+}
+
+// looksLikeAmount reports whether s has only what an amount written by a
+// person has: digits, points, commas, and a sign in front. Only such
+// values tell the decimal mark of a file.
+func looksLikeAmount(s string) bool {
+	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.TrimLeft(s, "+-"))
+	digits := false
+	for _, c := range s {
+		switch {
+		case c >= '0' && c <= '9':
+			digits = true
+		case c == '.' || c == ',':
+		default:
+			return false
+		}
+	}
+	return digits
+}
+
+// date reads a date: YYYY-MM-DD or DD/MM/YYYY (as the mapping's
+// date_format allows), or an XLSX date serial. Years outside 1900–2999
+// are refused: in ERP files they are placeholders ("01/01/0001") or typos.
+func (r *row) date(column string, required bool) civil.Date {
+	v, ok := r.text(column)
+	if !ok {
+		return civil.Date{}
+	}
+	if v == "" {
+		if required {
+			r.fail(column, "", "required")
+		}
+		return civil.Date{}
+	}
+	if r.cr.rawNumbers && isRawNumber(v) {
+		d, ok := excelDate(v, r.cr.date1904)
+		if !ok {
+			r.fail(column, v, "bad_date")
+		}
+		return d
+	}
+	var d civil.Date
+	var err error
+	switch r.cr.dateFormat {
+	case "YYYY-MM-DD":
+		d, err = civil.Parse(v)
+	case "DD/MM/YYYY":
+		d, err = civil.ParseDMY(v)
+	default:
+		if strings.Contains(v, "/") {
+			d, err = civil.ParseDMY(v)
+		} else {
+			d, err = civil.Parse(v)
+		}
+	}
+	if err != nil || d.Year < 1900 || d.Year > 2999 {
+		r.fail(column, v, "bad_date")
+		return civil.Date{}
+	}
+	return d
+}
+
+// unique reports a second occurrence of an id in the file.
+func (r *row) unique(column, id string) {
+	if id != "" && !r.cr.seen.add(id) {
+		r.fail(column, id, "duplicate_id")
+	}
+}
+
+// idSet remembers the ids of a file by a 128-bit hash: 16 bytes an id
+// however long the ids are, so memory stays flat as files grow, and two
+// different ids collide with a probability of about 10^-26 in a file of a
+// million rows — never in practice.
+type idSet struct {
+	seeds [2]maphash.Seed
+	seen  map[[2]uint64]struct{}
+}
+
+func newIDSet() idSet {
+	return idSet{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, seen: map[[2]uint64]struct{}{}}
+}
+
+// add reports whether id is new.
+func (s idSet) add(id string) bool {
+	k := [2]uint64{maphash.String(s.seeds[0], id), maphash.String(s.seeds[1], id)}
+	if _, dup := s.seen[k]; dup {
+		return false
+	}
+	s.seen[k] = struct{}{}
+	return true
+}

@@ -1,0 +1,100 @@
+// Package i18n holds what cobro says to people in English and Spanish:
+// message catalogs keyed by stable codes, and the choice of language from a
+// user's setting or the browser's Accept-Language.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"golang.org/x/text/language"
+)
+
+// Lang is a supported language: "en" or "es".
+type Lang string
+
+const (
+	English Lang = "en"
+	Spanish Lang = "es"
+)
+
+//go:embed messages/*.json
+var files embed.FS
+
+var catalogs = map[Lang]map[string]string{}
+
+func init() {
+	for _, l := range []Lang{English, Spanish} {
+		b, err := files.ReadFile("messages/" + string(l) + ".json")
+		if err != nil {
+			panic(err) // embedded: cannot happen in a built binary
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			panic(fmt.Sprintf("i18n: messages/%s.json: %v", l, err))
+		}
+		catalogs[l] = m
+	}
+}
+
+var matcher = language.NewMatcher([]language.Tag{language.English, language.Spanish})
+
+// Negotiate picks the language for a user: their setting when it is one we
+// speak, else the best match of an Accept-Language header, else English.
+func Negotiate(setting, acceptLanguage string) Lang {
+	if l, ok := Parse(setting); ok {
+		return l
+	}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return English
+	}
+	_, i, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return English
+	}
+	return []Lang{English, Spanish}[i]
+}
+
+// Parse reads "en", "es", "es-ES", "EN"...
+func Parse(s string) (Lang, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch {
+	case s == "en" || strings.HasPrefix(s, "en-") || strings.HasPrefix(s, "en_"):
+		return English, true
+	case s == "es" || strings.HasPrefix(s, "es-") || strings.HasPrefix(s, "es_"):
+		return Spanish, true
+	}
+	return "", false
+}
+
+// T returns the message for key in lang, with {name} placeholders filled
+// from args (name, value, name, value...). A key missing in lang falls back
+// to English, then to the key itself: a missing translation shows, it does
+// not break the page. Tests check both catalogs hold the same keys.
+func T(lang Lang, key string, args ...any) string {
+	msg, ok := catalogs[lang][key]
+	if !ok {
+		if msg, ok = catalogs[English][key]; !ok {
+			msg = key
+		}
+	}
+	for i := 0; i+1 < len(args); i += 2 {
+		msg = strings.ReplaceAll(msg, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
+	}
+	return msg
+}
+
+// Has reports whether key is in the catalog of lang.
+func Has(lang Lang, key string) bool { _, ok := catalogs[lang][key]; return ok }
+
+// Keys lists the keys of a language's catalog.
+func Keys(lang Lang) []string {
+	out := make([]string, 0, len(catalogs[lang]))
+	for k := range catalogs[lang] {
+		out = append(out, k)
+	}
+	return out
+}

@@ -1,0 +1,70 @@
+package i18n
+
+import (
+	"slices"
+	"testing"
+
+	"cobro/internal/civil"
+	"cobro/internal/money"
+)
+
+func TestCatalogsHaveTheSameKeys(t *testing.T) {
+	en, es := Keys(English), Keys(Spanish)
+	slices.Sort(en)
+	slices.Sort(es)
+	for _, k := range en {
+		if !Has(Spanish, k) {
+			t.Errorf("missing in es.json: %s", k)
+		}
+	}
+	for _, k := range es {
+		if !Has(English, k) {
+			t.Errorf("missing in en.json: %s", k)
+		}
+	}
+}
+
+func TestMoneyAndDates(t *testing.T) {
+	cases := []struct {
+		lang Lang
+		a    money.Amount
+		want string
+	}{
+		{Spanish, money.New(123456, "EUR"), "1.234,56\u00a0€"},
+		{English, money.New(123456, "EUR"), "€1,234.56"},
+		{English, money.New(-5, "EUR"), "-€0.05"},
+		{Spanish, money.New(100000000, "EUR"), "1.000.000,00\u00a0€"},
+		{English, money.New(1200, "JPY"), "¥1,200"},
+		{Spanish, money.New(1500, "KWD"), "1,500\u00a0KWD"},
+	}
+	for _, c := range cases {
+		if got := Money(c.lang, c.a); got != c.want {
+			t.Errorf("Money(%s, %v) = %q, want %q", c.lang, c.a, got, c.want)
+		}
+	}
+	d := civil.Date{Year: 2026, Month: 11, Day: 3}
+	if got := Date(Spanish, d); got != "03/11/2026" {
+		t.Errorf("es date %q", got)
+	}
+	if got := Date(English, d); got != "3 Nov 2026" {
+		t.Errorf("en date %q", got)
+	}
+}
+
+func TestNegotiate(t *testing.T) {
+	for _, c := range []struct {
+		setting, accept string
+		want            Lang
+	}{
+		{"", "es-ES,es;q=0.9,en;q=0.8", Spanish},
+		{"", "en-GB,en;q=0.9", English},
+		{"en", "es-ES", English},
+		{"", "fr-FR", English},
+		{"", "", English},
+		{"", "fr;q=0.9, es;q=0.8", Spanish},
+	} {
+		if got := Negotiate(c.setting, c.accept); got != c.want {
+			t.Errorf("Negotiate(%q, %q) = %s, want %s", c.setting, c.accept, got, c.want)
+		}
+	}
+}

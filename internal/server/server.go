@@ -1,0 +1,174 @@
+// Package server runs cobro's HTTP server: the API, the metrics, the health
+// check, request logs, and the background work every server does (moving
+// the figures to a new day, forgetting old idempotency keys). Background
+// work is safe to run on several servers sharing a database: each job is
+// guarded in the database so it happens once.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"cobro/internal/api"
+	"cobro/internal/app"
+)
+
+// Config configures a server.
+type Config struct {
+	Addr    string
+	MaxBody int64
+	// Extra lets the composition root add handlers (the web pages).
+	Extra func(mux *http.ServeMux)
+}
+
+// Server is cobro's HTTP server.
+type Server struct {
+	app     *app.App
+	log     *slog.Logger
+	cfg     Config
+	handler http.Handler
+	reg     *prometheus.Registry
+}
+
+// New builds the server's handler.
+func New(a *app.App, log *slog.Logger, cfg Config) *Server {
+	s := &Server{app: a, log: log, cfg: cfg, reg: prometheus.NewRegistry()}
+	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	mux := http.NewServeMux()
+	api.New(a, log, api.Config{MaxBody: cfg.MaxBody}).Register(mux)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if _, err := a.Company(r.Context()); err != nil && !errors.Is(err, app.ErrNoCompany) {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	if cfg.Extra != nil {
+		cfg.Extra(mux)
+	}
+	s.handler = s.observe(mux)
+	return s
+}
+
+// Handler is the whole HTTP handler (for tests through the real router).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// observe logs each request and counts it by route pattern and status.
+func (s *Server) observe(mux *http.ServeMux) http.Handler {
+	requests := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "cobro_http_requests_total",
+		Help: "HTTP requests by route and status."}, []string{"method", "route", "status"})
+	duration := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "cobro_http_request_duration_seconds",
+		Help: "HTTP request duration by route.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)}, []string{"method", "route"})
+	s.reg.MustRegister(requests, duration)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			if p := recover(); p != nil {
+				s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
+				if !rec.wrote {
+					http.Error(rec, `{"error":{"code":"internal","message":"internal error"}}`, http.StatusInternalServerError)
+				}
+				rec.status = http.StatusInternalServerError
+			}
+			_, pattern := mux.Handler(r)
+			if pattern == "" {
+				pattern = "unmatched"
+			}
+			d := time.Since(start)
+			requests.WithLabelValues(r.Method, pattern, strconv.Itoa(rec.status)).Inc()
+			duration.WithLabelValues(r.Method, pattern).Observe(d.Seconds())
+			// The query string may hold search terms; the Authorization
+			// header is never logged.
+			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"ms", float64(d.Microseconds())/1000, "remote", r.RemoteAddr)
+		}()
+		mux.ServeHTTP(rec, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.ResponseWriter.Write(b)
+}
+
+// Run serves on cfg.Addr until ctx is done, then shuts down gracefully:
+// requests in flight finish (up to 20 s) before Run returns. ready, when
+// set, receives the listening address.
+func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+	bgCtx, stopBg := context.WithCancel(ctx)
+	defer stopBg()
+	go s.background(bgCtx)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+// background moves the figures to a new day soon after midnight in the
+// company's time zone, and forgets idempotency keys past retention.
+func (s *Server) background(ctx context.Context) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	lastPurge := time.Time{}
+	for {
+		if _, err := s.app.Today(ctx); err != nil && !errors.Is(err, app.ErrNoCompany) && ctx.Err() == nil {
+			s.log.Error("refresh figures", "err", err)
+		}
+		if now := s.app.Now(); now.Sub(lastPurge) > time.Hour {
+			if n, err := s.app.DB().PurgeKeys(ctx, now.Add(-app.KeyRetention)); err != nil && ctx.Err() == nil {
+				s.log.Error("purge idempotency keys", "err", err)
+			} else if n > 0 {
+				s.log.Info("purged idempotency keys", "count", n)
+			}
+			lastPurge = now
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}

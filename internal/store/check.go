@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// Violation is a broken ledger invariant found in the database.
+type Violation struct {
+	Rule   string `json:"rule"`
+	Entity string `json:"entity"`
+	ID     string `json:"id"`
+	Detail string `json:"detail"`
+}
+
+// sqlChecks are invariants checked row by row in SQL; each query returns
+// (id, detail) of every offending row.
+var sqlChecks = []struct{ rule, entity, query string }{
+	{"open amount is the ERP's open minus pending, never below zero", "document",
+		`SELECT id, CAST(open_minor AS TEXT) FROM documents
+		 WHERE open_minor <> CASE WHEN erp_open_minor > pending_minor THEN erp_open_minor - pending_minor ELSE 0 END`},
+	{"pending equals the unacknowledged allocations of live collections", "document",
+		`SELECT id, CAST(pending_minor AS TEXT) || ' <> ' || CAST(s AS TEXT) FROM (
+		   SELECT d.id, d.pending_minor, (SELECT COALESCE(SUM(a.amount_minor), 0) FROM allocations a
+		     JOIN collections c ON c.id = a.collection_id
+		     WHERE a.document_id = d.id AND a.acked = 0 AND c.state <> 'voided') AS s
+		   FROM documents d) x WHERE pending_minor <> s`},
+	{"a collection's allocated total equals its allocations", "collection",
+		`SELECT id, CAST(allocated_minor AS TEXT) || ' <> ' || CAST(s AS TEXT) FROM (
+		   SELECT c.id, c.allocated_minor, (SELECT COALESCE(SUM(a.amount_minor), 0) FROM allocations a WHERE a.collection_id = c.id) AS s
+		   FROM collections c) x WHERE allocated_minor <> s`},
+	{"allocations never exceed the collection", "collection",
+		`SELECT id, CAST(allocated_minor AS TEXT) FROM collections WHERE allocated_minor > amount_minor`},
+	{"a document is in its customer's currency", "document",
+		`SELECT d.id, d.currency || ' vs ' || c.currency FROM documents d JOIN customers c ON c.id = d.customer_id WHERE d.currency <> c.currency`},
+	{"a collection is in its customer's currency", "collection",
+		`SELECT k.id, k.currency || ' vs ' || c.currency FROM collections k JOIN customers c ON c.id = k.customer_id WHERE k.currency <> c.currency`},
+	{"an allocation is to a document of the collection's customer", "collection",
+		`SELECT c.id, a.document_id FROM allocations a JOIN collections c ON c.id = a.collection_id
+		 JOIN documents d ON d.id = a.document_id WHERE d.customer_id <> c.customer_id`},
+	{"every collection has its audit record", "collection",
+		`SELECT c.id, 'no collection.record entry' FROM collections c WHERE NOT EXISTS (
+		   SELECT 1 FROM audit_log a WHERE a.entity = 'collection' AND a.entity_id = c.id AND a.action = 'collection.record')`},
+	{"every void has a reason and an audit record", "collection",
+		`SELECT c.id, 'void without reason or audit' FROM collections c WHERE c.state = 'voided' AND (c.void_reason = '' OR NOT EXISTS (
+		   SELECT 1 FROM audit_log a WHERE a.entity = 'collection' AND a.entity_id = c.id AND a.action = 'collection.void'))`},
+	{"risk is balance plus instruments in hand", "customer",
+		`SELECT id, CAST(risk_minor AS TEXT) FROM customers WHERE risk_minor <> balance_minor + in_hand_minor`},
+}
+
+// CheckRows runs the row-level invariant checks.
+func (db *DB) CheckRows(ctx context.Context, limitPerRule int) ([]Violation, error) {
+	var out []Violation
+	for _, c := range sqlChecks {
+		rows, err := db.read.QueryContext(ctx, c.query+fmt.Sprintf(" LIMIT %d", limitPerRule))
+		if err != nil {
+			return nil, fmt.Errorf("store: check %q: %w", c.rule, err)
+		}
+		for rows.Next() {
+			v := Violation{Rule: c.rule, Entity: c.entity}
+			if err := rows.Scan(&v.ID, &v.Detail); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// AccountsPage lists customers with their stored figures by id, after after.
+func (t *Tx) AccountsPage(ctx context.Context, after string, n int) ([]Account, error) {
+	return t.ListAccounts(ctx, CustomerFilter{AfterID: after, Limit: n})
+}

@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"cobro/internal/civil"
+	"cobro/internal/ledger"
+	"cobro/internal/money"
+)
+
+// Company reads the company profile and the day the stored figures are
+// computed for. ErrNotFound means the database has no company yet.
+// With share, the row is held against a concurrent calendar refresh until
+// the transaction ends, so figures deltas are computed for the right day.
+func (t *Tx) Company(ctx context.Context, share bool) (ledger.Company, civil.Date, error) {
+	q := `SELECT name, tax_id, address, currency, time_zone, language, how_to_pay, figures_as_of FROM company WHERE id = 1`
+	if share {
+		q += t.d.forShare()
+	}
+	var c ledger.Company
+	var cur, asOf string
+	err := t.queryRow(ctx, q).Scan(&c.Name, &c.TaxID, &c.Address, &cur, &c.TimeZone, &c.Language, &c.HowToPay, &asOf)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, civil.Date{}, ErrNotFound
+	}
+	if err != nil {
+		return c, civil.Date{}, fmt.Errorf("store: company: %w", err)
+	}
+	c.Currency = money.Currency(cur)
+	d, err := civil.Parse(asOf)
+	if err != nil {
+		return c, civil.Date{}, fmt.Errorf("store: company figures_as_of: %w", err)
+	}
+	return c, d, nil
+}
+
+// SaveCompany creates or updates the company profile. asOf is only used
+// when the company is created.
+func (t *Tx) SaveCompany(ctx context.Context, c ledger.Company, asOf civil.Date) error {
+	_, err := t.exec(ctx, `INSERT INTO company (id, name, tax_id, address, currency, time_zone, language, how_to_pay, figures_as_of)
+		VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, tax_id = excluded.tax_id, address = excluded.address,
+			currency = excluded.currency, time_zone = excluded.time_zone, language = excluded.language, how_to_pay = excluded.how_to_pay`,
+		c.Name, c.TaxID, c.Address, string(c.Currency), c.TimeZone, c.Language, c.HowToPay, asOf.String())
+	if err != nil {
+		return fmt.Errorf("store: save company: %w", err)
+	}
+	return nil
+}
+
+// LockCalendar takes the company row for a calendar refresh: it waits for
+// every write that computed figures for the old day, and returns that day.
+func (t *Tx) LockCalendar(ctx context.Context) (civil.Date, error) {
+	var asOf string
+	if err := t.queryRow(ctx, `SELECT figures_as_of FROM company WHERE id = 1`+t.d.forUpdate()).Scan(&asOf); err != nil {
+		return civil.Date{}, fmt.Errorf("store: lock calendar: %w", err)
+	}
+	return civil.Parse(asOf)
+}
+
+// SetFiguresAsOf records the day the stored figures are now computed for.
+func (t *Tx) SetFiguresAsOf(ctx context.Context, d civil.Date) error {
+	_, err := t.exec(ctx, `UPDATE company SET figures_as_of = $1 WHERE id = 1`, d.String())
+	return err
+}

@@ -1,0 +1,220 @@
+// Package store holds all of cobro's SQL. It runs on SQLite (embedded,
+// pure Go) and PostgreSQL with one set of portable statements; dialect.go
+// is the one place where the two differ. Writes go through DB.Write, which
+// runs a function in a transaction and retries it when the database asks.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers "sqlite"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// ErrNotFound is returned when a row asked for by id does not exist.
+var ErrNotFound = errors.New("not found")
+
+// DB is a cobro database. It keeps no state of its own beyond connection
+// pools, so several servers can share one PostgreSQL.
+type DB struct {
+	dialect dialect
+	read    *sql.DB // reads; on SQLite a pool of read-only connections
+	write   *sql.DB // writes; on SQLite one connection, so writers queue in Go, not on SQLITE_BUSY
+	dsn     string
+}
+
+// Open connects to dsn: "sqlite:PATH" or a "postgres://" URL. It does not
+// migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	d, err := dialectFor(dsn)
+	if err != nil {
+		return nil, err
+	}
+	read, write, err := d.open(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", d.redact(dsn), err)
+	}
+	db := &DB{dialect: d, read: read, write: write, dsn: dsn}
+	if err := read.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect to %s: %w", d.redact(dsn), err)
+	}
+	return db, nil
+}
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	err := db.read.Close()
+	if db.write != db.read {
+		err = errors.Join(err, db.write.Close())
+	}
+	return err
+}
+
+// Kind is "sqlite" or "postgres".
+func (db *DB) Kind() string { return db.dialect.name() }
+
+// Redacted is the DSN without its password, for logs.
+func (db *DB) Redacted() string { return db.dialect.redact(db.dsn) }
+
+// Migrate brings the schema up to date, one transaction per migration.
+func (db *DB) Migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(db.dialect.goose(), db.write, sub)
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}
+
+// Tx is a write transaction. Its methods are the only way cobro changes
+// data; DB.Write hands one out.
+type Tx struct {
+	tx    *sql.Tx
+	d     dialect
+	stmts map[string]*sql.Stmt // prepared in this transaction; closed with it
+}
+
+// prepared returns q prepared once for the transaction.
+func (t *Tx) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
+	if s, ok := t.stmts[q]; ok {
+		return s, nil
+	}
+	s, err := t.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("store: prepare: %w", err)
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	t.stmts[q] = s
+	return s, nil
+}
+
+// Write runs fn in a write transaction and commits it; a returned error
+// rolls it back. When the database reports a serialisation failure or a
+// deadlock, fn runs again from the start (so fn must not keep state
+// outside the transaction between runs).
+func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
+	const attempts = 8
+	var err error
+	for i := 0; i < attempts; i++ {
+		err = db.writeOnce(ctx, fn)
+		if err == nil || !db.dialect.retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(i+1) * 5 * time.Millisecond)
+	}
+	return err
+}
+
+func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) (err error) {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = sqlTx.Rollback()
+		}
+	}()
+	if err = fn(&Tx{tx: sqlTx, d: db.dialect}); err != nil {
+		return err
+	}
+	if err = sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// Read runs fn in a read-only transaction: one consistent snapshot.
+func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
+	sqlTx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.dialect.name() == "postgres"})
+	if err != nil {
+		return fmt.Errorf("store: begin read: %w", err)
+	}
+	defer sqlTx.Rollback() //nolint:errcheck // read-only
+	return fn(&Tx{tx: sqlTx, d: db.dialect})
+}
+
+func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, q, args...)
+}
+
+func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, q, args...)
+}
+
+func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, q, args...)
+}
+
+// placeholders returns "$start,$start+1,..." n times.
+func placeholders(start, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "$%d", start+i)
+	}
+	return b.String()
+}
+
+// inList returns the placeholders of a long IN list whose parameters are
+// the statement's only ones, numbered from 1. SQLite parses "$N" as a
+// named parameter and looks each one up among the others (quadratic in a
+// list of hundreds), so it gets its numbered form "?N".
+func (t *Tx) inList(n int) string {
+	if t.d.name() != "sqlite" {
+		return placeholders(1, n)
+	}
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "?%d", i)
+	}
+	return b.String()
+}
+
+// Stamp formats an instant the way every table stores it: UTC with
+// microseconds, fixed width, so it sorts as text.
+func Stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z") }
+
+// ParseStamp reads a Stamp.
+func ParseStamp(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.Parse("2006-01-02T15:04:05.000000Z", s)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// RowLocks reports whether the database locks rows (PostgreSQL), rather
+// than admitting one writer at a time (SQLite).
+func (t *Tx) RowLocks() bool { return t.d.forUpdate() != "" }

@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"cobro/internal/civil"
+	"cobro/internal/ledger"
+	"cobro/internal/money"
+)
+
+// DebtFilter selects open debts (owed documents with something open)
+// across customers.
+type DebtFilter struct {
+	Scope      string // agent scope from auth: "" sees all
+	Agent      string
+	Zone       string
+	Route      string
+	Segment    string
+	Status     string // pending, overdue, unpaid, disputed
+	Bucket     Bucket // aging bucket
+	Instrument string
+	MinOpen    *int64 // minor units, of the open amount
+	MaxOpen    *int64
+	DueFrom    civil.Date
+	DueTo      civil.Date
+	Search     string // a SearchKey of the customer
+}
+
+// GroupKeys are the columns a debt list may be grouped by.
+var GroupKeys = map[string]string{
+	"agent": "c.agent", "zone": "c.zone", "route": "c.route", "segment": "c.segment",
+	"status": "status", "bucket": "bucket", "instrument": "d.instrument", "customer": "c.id",
+}
+
+// debtStatus is a document's status among open debts, in SQL; $1 is today.
+const debtStatus = `CASE WHEN d.disputed = 1 THEN 'disputed' WHEN d.kind = 'returned' THEN 'unpaid'
+	WHEN d.due_date < $1 THEN 'overdue' ELSE 'pending' END`
+
+// debtBucket is a document's aging bucket; $1..$5 are bucketArgs.
+const debtBucket = `CASE WHEN d.due_date >= $1 THEN 'current' WHEN d.due_date >= $2 THEN '1-30'
+	WHEN d.due_date >= $3 THEN '31-60' WHEN d.due_date >= $4 THEN '61-90' WHEN d.due_date >= $5 THEN '91-180' ELSE '180+' END`
+
+// debtQuery builds the FROM ... WHERE of a debt list, with the computed
+// status and bucket columns; args start with the five bucket boundaries.
+func debtQuery(today civil.Date, f DebtFilter) (string, []any) {
+	args := bucketArgs(today)
+	q := `FROM (SELECT d.id, d.customer_id, d.kind, d.number, d.issue_date, d.due_date, d.currency, d.amount_minor,
+		d.open_minor, d.instrument, ` + debtStatus + ` AS status, ` + debtBucket + ` AS bucket
+		FROM documents d WHERE d.open_minor > 0 AND d.kind <> 'credit_note') d
+		JOIN customers c ON c.id = d.customer_id WHERE 1 = 1`
+	add := func(cond string, v any) {
+		args = append(args, v)
+		q += fmt.Sprintf(" AND "+cond, len(args))
+	}
+	for _, c := range []struct{ col, v string }{{"c.agent", f.Scope}, {"c.agent", f.Agent}, {"c.zone", f.Zone},
+		{"c.route", f.Route}, {"c.segment", f.Segment}, {"d.status", f.Status}, {"d.bucket", string(f.Bucket)},
+		{"d.instrument", f.Instrument}} {
+		if c.v != "" {
+			add(c.col+" = $%d", c.v)
+		}
+	}
+	if f.MinOpen != nil {
+		add("d.open_minor >= $%d", *f.MinOpen)
+	}
+	if f.MaxOpen != nil {
+		add("d.open_minor <= $%d", *f.MaxOpen)
+	}
+	if !f.DueFrom.IsZero() {
+		add("d.due_date >= $%d", f.DueFrom.String())
+	}
+	if !f.DueTo.IsZero() {
+		add("d.due_date <= $%d", f.DueTo.String())
+	}
+	if f.Search != "" {
+		add(`c.search_key LIKE $%d ESCAPE '\'`, "%"+escapeLike(f.Search)+"%")
+	}
+	return q, args
+}
+
+// Debt is one open debt with its customer.
+type Debt struct {
+	Document     ledger.Document
+	Status       string
+	Bucket       Bucket
+	CustomerName string
+	Agent        string
+	Zone         string
+	Route        string
+	Segment      string
+}
+
+// Debts lists open debts by due date (oldest first), after the cursor
+// (due date and id of the last one seen).
+func (t *Tx) Debts(ctx context.Context, today civil.Date, f DebtFilter, afterDue, afterID string, limit int) ([]Debt, error) {
+	from, args := debtQuery(today, f)
+	args = append(args, afterDue, afterID, limit)
+	n := len(args)
+	q := `SELECT d.id, d.customer_id, d.kind, d.number, d.issue_date, d.due_date, d.currency, d.amount_minor, d.open_minor,
+		d.instrument, d.status, d.bucket, c.name, c.agent, c.zone, c.route, c.segment ` + from +
+		fmt.Sprintf(` AND (d.due_date > $%d OR (d.due_date = $%d AND d.id > $%d)) ORDER BY d.due_date, d.id LIMIT $%d`, n-2, n-2, n-1, n)
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: debts: %w", err)
+	}
+	defer rows.Close()
+	var out []Debt
+	for rows.Next() {
+		var x Debt
+		d := &x.Document
+		var kind, issue, due, cur, instr, bucket string
+		if err := rows.Scan(&d.ID, &d.CustomerID, &kind, &d.Number, &issue, &due, &cur, &d.Amount, &d.ERPOpen, &instr,
+			&x.Status, &bucket, &x.CustomerName, &x.Agent, &x.Zone, &x.Route, &x.Segment); err != nil {
+			return nil, fmt.Errorf("store: debts: %w", err)
+		}
+		// ERPOpen carries the shown open amount here: Pending is zero, so
+		// Open() returns it.
+		d.Kind, d.Currency, d.Instrument, x.Bucket = ledger.Kind(kind), money.Currency(cur), ledger.Instrument(instr), Bucket(bucket)
+		if d.IssueDate, err = civil.Parse(issue); err == nil {
+			d.DueDate, err = civil.Parse(due)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// DebtGroup is the total of one group of a debt list, in one currency.
+type DebtGroup struct {
+	Key      string
+	Currency money.Currency
+	Count    int64
+	Open     int64
+}
+
+// DebtGroups totals the debts of a filter by group (one of GroupKeys; ""
+// for one grand total per currency), largest first.
+func (t *Tx) DebtGroups(ctx context.Context, today civil.Date, f DebtFilter, group string) ([]DebtGroup, error) {
+	col := "''"
+	if group != "" {
+		var ok bool
+		if col, ok = GroupKeys[group]; !ok {
+			return nil, fmt.Errorf("store: unknown group %q", group)
+		}
+		if !strings.Contains(col, ".") {
+			col = "d." + col
+		}
+	}
+	from, args := debtQuery(today, f)
+	groupBy := col + `, d.currency`
+	if group == "" {
+		groupBy = `d.currency` // PostgreSQL refuses a constant in GROUP BY
+	}
+	q := `SELECT ` + col + ` AS g, d.currency, COUNT(*), SUM(d.open_minor) ` + from + ` GROUP BY ` + groupBy + ` ORDER BY 4 DESC, 1`
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: debt groups: %w", err)
+	}
+	defer rows.Close()
+	var out []DebtGroup
+	for rows.Next() {
+		var g DebtGroup
+		var cur string
+		if err := rows.Scan(&g.Key, &cur, &g.Count, &g.Open); err != nil {
+			return nil, err
+		}
+		g.Currency = money.Currency(cur)
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}

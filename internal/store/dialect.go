@@ -1,0 +1,151 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// dialect is everything that differs between SQLite and PostgreSQL. The
+// statements themselves are shared; only these few things are not.
+type dialect interface {
+	name() string
+	open(dsn string) (read, write *sql.DB, err error)
+	goose() goose.Dialect
+	// retryable reports whether a failed transaction may simply run again.
+	retryable(err error) bool
+	// uniqueViolation reports whether err is a UNIQUE constraint failure.
+	uniqueViolation(err error) bool
+	// forUpdate locks the selected rows until the transaction ends.
+	// SQLite has one writer at a time, so it needs no row locks.
+	forUpdate() string
+	// forShare keeps the selected rows from changing until the
+	// transaction ends, without blocking other readers that share them.
+	forShare() string
+	redact(dsn string) string
+}
+
+func dialectFor(dsn string) (dialect, error) {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return sqliteDialect{}, nil
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return postgresDialect{}, nil
+	}
+	return nil, fmt.Errorf("store: unknown database %q: use sqlite:PATH or a postgres:// URL", dsn)
+}
+
+type sqliteDialect struct{}
+
+func (sqliteDialect) name() string         { return "sqlite" }
+func (sqliteDialect) goose() goose.Dialect { return goose.DialectSQLite3 }
+func (sqliteDialect) forUpdate() string    { return "" }
+func (sqliteDialect) forShare() string     { return "" }
+func (sqliteDialect) redact(dsn string) string {
+	return dsn
+}
+
+// open opens the file twice: a single write connection in WAL mode with
+// synchronous=FULL (a collection acknowledged is on disk, even across a
+// power loss) and BEGIN IMMEDIATE, and a pool of read-only connections that
+// read alongside the writer thanks to WAL.
+func (sqliteDialect) open(dsn string) (*sql.DB, *sql.DB, error) {
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	if path == "" {
+		return nil, nil, errors.New("empty path")
+	}
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	base := path + "?_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=1&_synchronous=FULL"
+	write, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	// The writer creates the file and switches it to WAL before any reader
+	// opens it.
+	if err := write.Ping(); err != nil {
+		write.Close()
+		return nil, nil, err
+	}
+	read, err := sql.Open("sqlite", base+"&_query_only=1")
+	if err != nil {
+		write.Close()
+		return nil, nil, err
+	}
+	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8)
+	return read, write, nil
+}
+
+func (sqliteDialect) retryable(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return true
+		}
+	}
+	return false
+}
+
+func (sqliteDialect) uniqueViolation(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+type postgresDialect struct{}
+
+func (postgresDialect) name() string         { return "postgres" }
+func (postgresDialect) goose() goose.Dialect { return goose.DialectPostgres }
+func (postgresDialect) forUpdate() string    { return " FOR UPDATE" }
+func (postgresDialect) forShare() string     { return " FOR SHARE" }
+
+func (postgresDialect) redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://(unparseable)"
+	}
+	return u.Redacted()
+}
+
+// open uses one pool for reads and writes. synchronous_commit stays on
+// (the server's default is enforced per session), so a commit returns only
+// once the WAL is flushed.
+func (postgresDialect) open(dsn string) (*sql.DB, *sql.DB, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	q := u.Query()
+	q.Set("synchronous_commit", "on")
+	u.RawQuery = q.Encode()
+	db, err := sql.Open("pgx", u.String())
+	if err != nil {
+		return nil, nil, err
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(16)
+	return db, db, nil
+}
+
+func (postgresDialect) retryable(err error) bool {
+	var pe *pgconn.PgError
+	// serialization_failure, deadlock_detected
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+func (postgresDialect) uniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}

@@ -1,0 +1,160 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// User is a person who signs in.
+type User struct {
+	Name, DisplayName, Role, Agent, Language string
+	PasswordHash                             string
+	CreatedAt                                time.Time
+	Disabled                                 bool
+}
+
+// ErrExists is returned when creating something whose key is taken.
+var ErrExists = errors.New("already exists")
+
+// InsertUser adds a user.
+func (t *Tx) InsertUser(ctx context.Context, u User) error {
+	_, err := t.exec(ctx, `INSERT INTO users (name, display_name, role, agent, language, password_hash, created_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7)`, u.Name, u.DisplayName, u.Role, u.Agent, u.Language, u.PasswordHash, Stamp(u.CreatedAt))
+	if t.d.uniqueViolation(err) {
+		return fmt.Errorf("user %q: %w", u.Name, ErrExists)
+	}
+	if err != nil {
+		return fmt.Errorf("store: insert user: %w", err)
+	}
+	return nil
+}
+
+// SetPassword replaces a user's password hash and ends their sessions.
+func (t *Tx) SetPassword(ctx context.Context, name, hash string) error {
+	res, err := t.exec(ctx, `UPDATE users SET password_hash = $2 WHERE name = $1`, name, hash)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("user %q: %w", name, ErrNotFound)
+	}
+	_, err = t.exec(ctx, `DELETE FROM sessions WHERE user_name = $1`, name)
+	return err
+}
+
+// UserByName reads a user; ErrNotFound if there is none.
+func (db *DB) UserByName(ctx context.Context, name string) (User, error) {
+	var u User
+	var created, disabled string
+	err := db.read.QueryRowContext(ctx, `SELECT name, display_name, role, agent, language, password_hash, created_at, disabled_at
+		FROM users WHERE name = $1`, name).Scan(&u.Name, &u.DisplayName, &u.Role, &u.Agent, &u.Language, &u.PasswordHash, &created, &disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, fmt.Errorf("user %q: %w", name, ErrNotFound)
+	}
+	if err != nil {
+		return u, fmt.Errorf("store: user: %w", err)
+	}
+	u.CreatedAt, _ = ParseStamp(created)
+	u.Disabled = disabled != ""
+	return u, nil
+}
+
+// Users lists every user by name.
+func (db *DB) Users(ctx context.Context) ([]User, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT name, display_name, role, agent, language FROM users ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		var u User
+		if err := rows.Scan(&u.Name, &u.DisplayName, &u.Role, &u.Agent, &u.Language); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	UserName  string
+	CSRFToken string
+	ExpiresAt time.Time
+}
+
+// InsertSession stores a new session under the hash of its secret.
+func (t *Tx) InsertSession(ctx context.Context, hash string, s Session, now time.Time) error {
+	_, err := t.exec(ctx, `INSERT INTO sessions (token_hash, user_name, csrf_token, created_at, expires_at, last_seen_at)
+		VALUES ($1,$2,$3,$4,$5,$4)`, hash, s.UserName, s.CSRFToken, Stamp(now), Stamp(s.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("store: insert session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession ends a session (sign-out).
+func (t *Tx) DeleteSession(ctx context.Context, hash string) error {
+	_, err := t.exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hash)
+	return err
+}
+
+// PurgeSessions removes expired sessions.
+func (t *Tx) PurgeSessions(ctx context.Context, now time.Time) error {
+	_, err := t.exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, Stamp(now))
+	return err
+}
+
+// LoginFailures returns the failures counted for key in the window that
+// started after since.
+func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT failures FROM login_failures WHERE throttle_key = $1 AND window_start > $2`,
+		key, Stamp(since)).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return n, err
+}
+
+// AddLoginFailure counts a failure for key, starting a new window when
+// the current one began before since.
+func (t *Tx) AddLoginFailure(ctx context.Context, key string, since, now time.Time) error {
+	_, err := t.exec(ctx, `INSERT INTO login_failures (throttle_key, window_start, failures) VALUES ($1, $2, 1)
+		ON CONFLICT (throttle_key) DO UPDATE SET
+		  failures = CASE WHEN login_failures.window_start > $3 THEN login_failures.failures + 1 ELSE 1 END,
+		  window_start = CASE WHEN login_failures.window_start > $3 THEN login_failures.window_start ELSE $2 END`,
+		key, Stamp(now), Stamp(since))
+	return err
+}
+
+// ClearLoginFailures forgets the failures of key (after a success).
+func (t *Tx) ClearLoginFailures(ctx context.Context, key string) error {
+	_, err := t.exec(ctx, `DELETE FROM login_failures WHERE throttle_key = $1`, key)
+	return err
+}
+
+// SessionUser finds a live session and its enabled user in one query (it
+// runs on every page).
+func (db *DB) SessionUser(ctx context.Context, hash string, now time.Time) (Session, User, error) {
+	var s Session
+	var u User
+	var exp string
+	err := db.read.QueryRowContext(ctx, `SELECT s.csrf_token, s.expires_at, u.name, u.display_name, u.role, u.agent, u.language
+		FROM sessions s JOIN users u ON u.name = s.user_name
+		WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at = ''`, hash, Stamp(now)).
+		Scan(&s.CSRFToken, &exp, &u.Name, &u.DisplayName, &u.Role, &u.Agent, &u.Language)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, u, ErrNotFound
+	}
+	if err != nil {
+		return s, u, fmt.Errorf("store: session: %w", err)
+	}
+	s.UserName = u.Name
+	s.ExpiresAt, err = ParseStamp(exp)
+	return s, u, err
+}

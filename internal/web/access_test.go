@@ -1,0 +1,73 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"cobro/internal/dbtest"
+	"cobro/internal/store"
+	"cobro/internal/web"
+)
+
+// TestEveryPageForEveryRole signs in as each role and opens every page;
+// an agent must see only their own customers everywhere, and a visitor
+// who is not signed in is sent to the sign-in page.
+func TestEveryPageForEveryRole(t *testing.T) {
+	type page struct {
+		pattern, path string
+		// per role: anonymous, agent, supervisor, administration, management
+		status []int
+		// the agent must not see C-2's name on it
+		agentScoped bool
+	}
+	const redirect = http.StatusSeeOther
+	pages := []page{
+		{"GET /login", "/login", []int{200, 200, 200, 200, 200}, false},
+		{"GET /language", "/language?lang=en&next=/login", []int{redirect, redirect, redirect, redirect, redirect}, false},
+		{"GET /{$}", "/", []int{redirect, 200, 200, 200, 200}, true},
+		{"GET /customers", "/customers", []int{redirect, 200, 200, 200, 200}, true},
+		{"GET /customers/{id}", "/customers/C-2", []int{redirect, 404, 200, 200, 200}, false},
+		{"GET /customers/{id}/statement.pdf", "/customers/C-2/statement.pdf", []int{redirect, 404, 200, 200, 200}, false},
+		{"GET /customers/{id}/report", "/customers/C-2/report", []int{redirect, 404, 200, 200, 200}, false},
+		{"GET /debts", "/debts", []int{redirect, 200, 200, 200, 200}, true},
+		{"GET /debts/export/{format}", "/debts/export/csv", []int{redirect, 200, 200, 200, 200}, true},
+		{"GET /s/{token}", "/s/not-a-link", []int{404, 404, 404, 404, 404}, false},
+	}
+	posts := map[string]bool{"POST /login": true, "POST /logout": true, "POST /debts/lists": true, "POST /debts/lists/{id}/delete": true,
+		"POST /customers/{id}/share": true}
+	for _, p := range web.Patterns() {
+		if !posts[p] && !slices.ContainsFunc(pages, func(x page) bool { return x.pattern == p }) {
+			t.Errorf("page %s has no access check", p)
+		}
+	}
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		base := setup(t, db)
+		for i, user := range []string{"", "ana", "sergio", "alba", "marta"} {
+			b := newBrowser(t, base)
+			if user != "" {
+				b.signIn(user, "correct horse battery")
+			}
+			for _, p := range pages {
+				status, body, h := b.get(p.path, "en")
+				if status != p.status[i] {
+					t.Errorf("%s as %q: %d, want %d", p.path, user, status, p.status[i])
+				}
+				if status == redirect && p.pattern != "GET /language" && !strings.HasPrefix(h.Get("Location"), "/login?next="+url.QueryEscape(p.path)[:1]) {
+					t.Errorf("%s as %q: redirected to %s, not the sign-in page", p.path, user, h.Get("Location"))
+				}
+				if user == "ana" && p.agentScoped && strings.Contains(body, "Smith") {
+					t.Errorf("%s shows another agent's customer to an agent", p.path)
+				}
+			}
+			if user != "" {
+				// A POST without the session's CSRF token is refused.
+				if status, _ := b.post("/debts/lists", url.Values{"name": {"x"}, "query": {""}}); status != http.StatusForbidden {
+					t.Errorf("POST without CSRF as %s: %d", user, status)
+				}
+			}
+		}
+	})
+}

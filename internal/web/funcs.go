@@ -1,0 +1,116 @@
+package web
+
+import (
+	"cobro/internal/app"
+	"fmt"
+	"html/template"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"cobro/internal/civil"
+	"cobro/internal/i18n"
+	"cobro/internal/money"
+)
+
+// funcs are the template helpers: formatting goes through i18n, so money
+// is never a float on a page either.
+var funcs = template.FuncMap{
+	"money": func(lang i18n.Lang, a money.Amount) string { return i18n.Money(lang, a) },
+	"moneyp": func(lang i18n.Lang, a *money.Amount) string {
+		if a == nil {
+			return "—"
+		}
+		return i18n.Money(lang, *a)
+	},
+	"date": func(lang i18n.Lang, d civil.Date) string { return i18n.Date(lang, d) },
+	"t":    func(lang i18n.Lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
+	// pct is how much of limit risk uses, in steps of 5 from 0 to 100, for
+	// the credit bar (a class, w-NN: the pages allow no inline styles).
+	"pct": func(risk money.Amount, limit *money.Amount) int {
+		if limit == nil || limit.Minor <= 0 {
+			return 0
+		}
+		return step5(risk.Minor, limit.Minor)
+	},
+	"share": func(part, total money.Amount) int { return step5(part.Minor, total.Minor) },
+	"neg":   func(a money.Amount) bool { return a.Minor < 0 },
+	// query returns the current query with keys set (an empty value
+	// removes the key), for links that keep the filters.
+	"query": func(q url.Values, kv ...string) template.URL {
+		out := url.Values{}
+		for k, v := range q {
+			out[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			if kv[i+1] == "" {
+				out.Del(kv[i])
+			} else {
+				out.Set(kv[i], kv[i+1])
+			}
+		}
+		return template.URL("?" + out.Encode())
+	},
+	"itoa": strconv.Itoa,
+	// link joins a path and a query string of our own making (re-encoded,
+	// so nothing but a query can come out of it).
+	"link": func(path, query string) template.URL {
+		v, err := url.ParseQuery(query)
+		if err != nil || len(v) == 0 {
+			return template.URL(path)
+		}
+		return template.URL(path + "?" + v.Encode())
+	},
+	// days shows a number of days with one decimal in the page's language.
+	"days": func(lang i18n.Lang, d fmt.Stringer) string {
+		if lang == i18n.Spanish {
+			return strings.Replace(d.String(), ".", ",", 1)
+		}
+		return d.String()
+	},
+	"list4": func(a, b, c, d string) []string { return []string{a, b, c, d} },
+	"list7": func(a, b, c, d, e, f, g string) []string { return []string{a, b, c, d, e, f, g} },
+	"list8": func(a, b, c, d, e, f, g, h string) []string { return []string{a, b, c, d, e, f, g, h} },
+	"when":  func(lang i18n.Lang, loc *time.Location, t time.Time) string { return i18n.DateTime(lang, t, loc) },
+	// rows passes a page's language and zone with a list to a shared table.
+	// Customers are formatted here, once, rather than cell by cell
+	// through template calls (the list page's main cost).
+	"rows": func(p page, rows any) map[string]any {
+		if cs, ok := rows.([]app.CustomerView); ok {
+			rows = customerRows(p.Lang, cs)
+		}
+		return map[string]any{"Lang": p.Lang, "Loc": p.Loc, "Rows": rows}
+	},
+}
+
+// step5 is part/total as a percentage rounded to a multiple of 5, within 0..100.
+func step5(part, total int64) int {
+	if total <= 0 || part <= 0 {
+		return 0
+	}
+	p := (part*20 + total/2) / total * 5
+	return int(min(100, p))
+}
+
+// customerRow is a customer formatted for a table.
+type customerRow struct {
+	ID, Name, Zone, Agent                     string
+	Balance, Overdue, Risk, Limit, OverLimitT string
+	OverLimit, HasOverdue                     bool
+}
+
+func customerRows(lang i18n.Lang, cs []app.CustomerView) []customerRow {
+	out := make([]customerRow, len(cs))
+	over := i18n.T(lang, "web.over_limit")
+	for i, c := range cs {
+		limit := "—"
+		if c.CreditLimit != nil {
+			limit = i18n.Money(lang, *c.CreditLimit)
+		}
+		out[i] = customerRow{ID: c.ID, Name: c.Name, Zone: c.Zone, Agent: c.Agent, Balance: i18n.Money(lang, c.Balance),
+			Overdue: i18n.Money(lang, c.Overdue), Risk: i18n.Money(lang, c.Risk), Limit: limit, OverLimitT: over,
+			OverLimit: c.OverLimit, HasOverdue: c.Overdue.Minor != 0}
+	}
+	return out
+}

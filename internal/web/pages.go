@@ -1,0 +1,201 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+
+	"cobro/internal/app"
+	"cobro/internal/i18n"
+	"cobro/internal/pdf"
+)
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	d, err := s.app.Dashboard(r.Context(), sessionOf(r).Actor)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "dashboard", http.StatusOK, s.newPage(r, "web.dashboard", d))
+}
+
+type customerListData struct {
+	Page  app.Page[app.CustomerView]
+	Query app.CustomerQuery
+}
+
+func (s *Server) customerList(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	cq := app.CustomerQuery{Agent: q.Get("agent"), Segment: q.Get("segment"), Zone: q.Get("zone"), Status: q.Get("status"),
+		Search: q.Get("q"), Sort: q.Get("sort"), Cursor: q.Get("cursor"), Limit: limit}
+	page, err := s.app.Customers(r.Context(), sessionOf(r).Actor, cq)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "customers", http.StatusOK, s.newPage(r, "web.customers", customerListData{Page: page, Query: cq}))
+}
+
+type customerSheetData struct {
+	Customer    app.CustomerView
+	Documents   []app.DocumentView
+	More        bool
+	Collections []app.CollectionView
+}
+
+// sheetDocuments bounds the open documents shown on a customer's sheet.
+const sheetDocuments = 300
+
+func (s *Server) customerSheet(w http.ResponseWriter, r *http.Request) {
+	actor, id := sessionOf(r).Actor, r.PathValue("id")
+	ctx := r.Context()
+	c, err := s.app.Customer(ctx, actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	docs, err := s.app.CustomerDocuments(ctx, actor, id, true, "", sheetDocuments)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cols, err := s.app.LatestCollectionsOf(ctx, actor, id, 20)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "customer", http.StatusOK, s.newPage(r, "", customerSheetData{Customer: c, Documents: docs.Items,
+		More: docs.NextCursor != "", Collections: cols}))
+}
+
+// statement sends the customer's statement of pending invoices as a PDF.
+func (s *Server) statement(w http.ResponseWriter, r *http.Request) {
+	st, err := s.app.Statement(r.Context(), sessionOf(r).Actor, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeStatement(w, r, st)
+}
+
+// writeStatement sends a statement as a PDF, in ?lang= when given.
+func (s *Server) writeStatement(w http.ResponseWriter, r *http.Request, st pdf.Statement) {
+	if l := r.URL.Query().Get("lang"); l != "" {
+		if lang, ok := i18n.Parse(l); ok {
+			st.Lang = lang
+		}
+	}
+	var buf bytes.Buffer
+	if err := pdf.WriteStatement(&buf, st); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	name := "statement-" + st.Customer.ID + "-" + st.AsOf.String() + ".pdf"
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="`+safeFilename(name)+`"`)
+	_, _ = buf.WriteTo(w)
+}
+
+// safeFilename keeps a download name to characters every browser accepts.
+func safeFilename(s string) string {
+	out := []rune(s)
+	for i, r := range out {
+		if !(r == '-' || r == '.' || r == '_' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')) {
+			out[i] = '_'
+		}
+	}
+	return string(out)
+}
+
+type shareData struct {
+	Customer app.CustomerView
+	URL      string
+	Days     int
+}
+
+// share makes a link to the customer's statement that works without
+// signing in, to send to the customer during the visit.
+func (s *Server) share(w http.ResponseWriter, r *http.Request) {
+	actor, id := sessionOf(r).Actor, r.PathValue("id")
+	c, err := s.app.Customer(r.Context(), actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	secret, err := s.app.ShareStatement(r.Context(), actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	scheme := "http"
+	if r.TLS != nil || s.secure {
+		scheme = "https"
+	}
+	link := scheme + "://" + r.Host + "/s/" + secret
+	s.render(w, r, "share", http.StatusOK, s.newPage(r, "web.share_title", shareData{Customer: c, URL: link, Days: int(app.ShareTTL.Hours() / 24)}))
+}
+
+// shared opens a shared statement: no sign-in, the link is the key.
+func (s *Server) shared(w http.ResponseWriter, r *http.Request) {
+	st, err := s.app.SharedStatement(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	s.writeStatement(w, r, st)
+}
+
+// debtLine is one open debt on the detailed report, with what cobro has
+// collected against it.
+type debtLine struct {
+	app.DocumentView
+	Payments []payment
+}
+
+type payment struct {
+	Collection app.CollectionView
+	Amount     app.AllocationView
+}
+
+type reportData struct {
+	Customer app.CustomerView
+	Lines    []debtLine
+	AsOf     string
+}
+
+// report is the detailed report of each debt of a customer: every open
+// document with its dates, status, days overdue, instrument and the
+// collections applied to it; printable.
+func (s *Server) report(w http.ResponseWriter, r *http.Request) {
+	actor, id := sessionOf(r).Actor, r.PathValue("id")
+	ctx := r.Context()
+	c, err := s.app.Customer(ctx, actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	docs, err := s.app.CustomerDocuments(ctx, actor, id, true, "", 500)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cols, err := s.app.Collections(ctx, actor, app.CollectionQuery{CustomerID: id, Limit: 500})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	byDoc := map[string][]payment{}
+	for _, col := range cols.Items {
+		for _, al := range col.Allocations {
+			byDoc[al.DocumentID] = append(byDoc[al.DocumentID], payment{Collection: col, Amount: al})
+		}
+	}
+	d := reportData{Customer: c, AsOf: c.FiguresAsOf.String()}
+	for _, doc := range docs.Items {
+		d.Lines = append(d.Lines, debtLine{DocumentView: doc, Payments: byDoc[doc.ID]})
+	}
+	s.render(w, r, "report", http.StatusOK, s.newPage(r, "web.report_title", d))
+}

@@ -1,0 +1,281 @@
+// Package web serves cobro's pages: server-rendered HTML, readable without
+// JavaScript, phone-first for agents and dense for the back office. Every
+// page asks package app, which enforces what each role may see; the pages
+// only decide how to show it.
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"cobro/internal/app"
+	"cobro/internal/auth"
+	"cobro/internal/i18n"
+	"cobro/internal/ledger"
+	"cobro/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+const (
+	sessionCookie = "cobro_session"
+	langCookie    = "cobro_lang"
+	loginCSRF     = "cobro_login_csrf"
+)
+
+// Server serves the pages.
+type Server struct {
+	app   *app.App
+	log   *slog.Logger
+	pages map[string]*template.Template
+	// Secure marks cookies Secure (behind HTTPS).
+	secure bool
+}
+
+// Config configures the pages.
+type Config struct {
+	SecureCookies bool
+}
+
+// New parses the templates and returns the page server.
+func New(a *app.App, log *slog.Logger, cfg Config) (*Server, error) {
+	s := &Server{app: a, log: log, pages: map[string]*template.Template{}, secure: cfg.SecureCookies}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", n, err)
+		}
+		s.pages[base] = t
+	}
+	return s, nil
+}
+
+// page is what every template gets.
+type page struct {
+	Lang    i18n.Lang
+	Title   string
+	User    *store.User
+	Role    auth.Role
+	CSRF    string
+	Path    string
+	Query   url.Values
+	Company string
+	Loc     *time.Location // the company's time zone
+	Flash   string
+	Data    any
+}
+
+// T translates inside templates: {{.T "key"}}.
+func (p page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
+
+// route is one line of the page table.
+type route struct {
+	pattern string
+	public  bool // served without signing in
+	handler func(*Server, http.ResponseWriter, *http.Request)
+}
+
+// routes are all the pages; the access test walks every one as every role.
+var routes = []route{
+	{"GET /login", true, (*Server).loginForm},
+	{"POST /login", true, (*Server).login},
+	{"GET /language", true, (*Server).setLanguage},
+	{"POST /logout", false, (*Server).logout},
+	{"GET /{$}", false, (*Server).dashboard},
+	{"GET /customers", false, (*Server).customerList},
+	{"GET /customers/{id}", false, (*Server).customerSheet},
+	{"GET /customers/{id}/statement.pdf", false, (*Server).statement},
+	{"GET /customers/{id}/report", false, (*Server).report},
+	{"POST /customers/{id}/share", false, (*Server).share},
+	{"GET /s/{token}", true, (*Server).shared},
+	{"GET /debts", false, (*Server).debts},
+	{"GET /debts/export/{format}", false, (*Server).exportDebts},
+	{"POST /debts/lists", false, (*Server).saveList},
+	{"POST /debts/lists/{id}/delete", false, (*Server).deleteList},
+}
+
+// Patterns lists the page routes (for tests).
+func Patterns() []string {
+	out := make([]string, len(routes))
+	for i, r := range routes {
+		out[i] = r.pattern
+	}
+	return out
+}
+
+// Register adds the pages to mux.
+func (s *Server) Register(mux *http.ServeMux) {
+	static, _ := fs.Sub(staticFS, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheForever(http.FileServerFS(static))))
+	for _, rt := range routes {
+		h := func(w http.ResponseWriter, r *http.Request) { rt.handler(s, w, r) }
+		if !rt.public {
+			h = s.signedIn(h)
+		}
+		mux.HandleFunc(rt.pattern, h)
+	}
+}
+
+func cacheForever(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		h.ServeHTTP(w, r)
+	})
+}
+
+type ctxKey int
+
+const sessionKey ctxKey = 0
+
+// signedIn runs h for a signed-in user; anyone else is sent to the sign-in
+// page (and back here afterwards). A POST must carry the session's CSRF
+// token.
+func (s *Server) signedIn(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(sessionCookie)
+		var sess app.Session
+		if err == nil {
+			sess, err = s.app.SessionOf(r.Context(), c.Value, clientAddr(r))
+		}
+		if err != nil {
+			if !errors.Is(err, http.ErrNoCookie) && !errors.Is(err, store.ErrNotFound) {
+				s.serverError(w, r, err)
+				return
+			}
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if r.Method == http.MethodPost {
+			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRFToken)) != 1 {
+				http.Error(w, i18n.T(s.lang(r, &sess), "web.csrf_failed"), http.StatusForbidden)
+				return
+			}
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), sessionKey, sess)))
+	}
+}
+
+func sessionOf(r *http.Request) *app.Session {
+	s, ok := r.Context().Value(sessionKey).(app.Session)
+	if !ok {
+		return nil
+	}
+	return &s
+}
+
+// lang is the user's setting, else the language cookie, else the browser's.
+func (s *Server) lang(r *http.Request, sess *app.Session) i18n.Lang {
+	setting := ""
+	if c, err := r.Cookie(langCookie); err == nil {
+		setting = c.Value
+	}
+	if sess != nil && sess.User.Language != "" && setting == "" {
+		setting = sess.User.Language
+	}
+	return i18n.Negotiate(setting, r.Header.Get("Accept-Language"))
+}
+
+func (s *Server) newPage(r *http.Request, title string, data any) page {
+	sess := sessionOf(r)
+	p := page{Lang: s.lang(r, sess), Path: r.URL.Path, Query: r.URL.Query(), Data: data}
+	p.Title = i18n.T(p.Lang, title)
+	if sess != nil {
+		u := sess.User
+		p.User, p.Role, p.CSRF = &u, auth.Role(u.Role), sess.CSRFToken
+	}
+	p.Loc = time.UTC
+	if c, err := s.app.Company(r.Context()); err == nil {
+		p.Company = c.Name
+		if loc, err := s.app.Location(r.Context()); err == nil {
+			p.Loc = loc
+		}
+	}
+	return p
+}
+
+// render writes a page; templates render to a buffer first so a template
+// error never sends half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, status int, p page) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.serverError(w, r, fmt.Errorf("no template %q", name))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, p); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", string(p.Lang))
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
+	w.Header().Set("Referrer-Policy", "same-origin")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("page failed", "path", r.URL.Path, "err", err)
+	http.Error(w, i18n.T(s.lang(r, sessionOf(r)), "web.server_error"), http.StatusInternalServerError)
+}
+
+// fail shows an error from a use case: not found and forbidden as such,
+// bad input as a 400 with its message, anything else as a server error.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	lang := s.lang(r, sessionOf(r))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.render(w, r, "error", http.StatusNotFound, s.newPage(r, "web.not_found", i18n.T(lang, "web.not_found_text")))
+	case errors.Is(err, auth.ErrForbidden):
+		s.render(w, r, "error", http.StatusForbidden, s.newPage(r, "web.forbidden", i18n.T(lang, "error.forbidden")))
+	default:
+		var re *ledger.RuleError
+		if errors.As(err, &re) {
+			msg := re.Message
+			if lang != i18n.English && i18n.Has(lang, "error."+re.Code) {
+				msg = i18n.T(lang, "error."+re.Code, "field", re.Field)
+			}
+			s.render(w, r, "error", http.StatusBadRequest, s.newPage(r, "web.bad_request", msg))
+			return
+		}
+		s.serverError(w, r, err)
+	}
+}
+
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(maxAge.Seconds())})
+}
