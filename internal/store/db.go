@@ -32,6 +32,8 @@ type DB struct {
 	read    *sql.DB // reads; on SQLite a pool of read-only connections
 	write   *sql.DB // writes; on SQLite one connection, so writers queue in Go, not on SQLITE_BUSY
 	dsn     string
+	// Prepared statements of each pool, on SQLite only (see stmtCache).
+	readStmts, writeStmts *stmtCache
 }
 
 // Open connects to dsn: "sqlite:PATH" or a "postgres://" URL. It does not
@@ -46,6 +48,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", d.redact(dsn), err)
 	}
 	db := &DB{dialect: d, read: read, write: write, dsn: dsn}
+	if d.name() == "sqlite" {
+		db.readStmts, db.writeStmts = newStmtCache(read), newStmtCache(write)
+	}
 	if err := read.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", d.redact(dsn), err)
@@ -55,6 +60,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	db.readStmts.close()
+	db.writeStmts.close()
 	err := db.read.Close()
 	if db.write != db.read {
 		err = errors.Join(err, db.write.Close())
@@ -90,6 +97,7 @@ type Tx struct {
 	tx    *sql.Tx
 	d     dialect
 	stmts map[string]*sql.Stmt // prepared in this transaction; closed with it
+	cache *stmtCache           // the pool's prepared statements, if any
 }
 
 // prepared returns q prepared once for the transaction.
@@ -135,7 +143,7 @@ func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{tx: sqlTx, d: db.dialect}); err != nil {
+	if err = fn(&Tx{tx: sqlTx, d: db.dialect, cache: db.writeStmts}); err != nil {
 		return err
 	}
 	if err = sqlTx.Commit(); err != nil {
@@ -151,19 +159,37 @@ func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("store: begin read: %w", err)
 	}
 	defer sqlTx.Rollback() //nolint:errcheck // read-only
-	return fn(&Tx{tx: sqlTx, d: db.dialect})
+	return fn(&Tx{tx: sqlTx, d: db.dialect, cache: db.readStmts})
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if s := t.cache.get(q); s != nil {
+		return t.tx.StmtContext(ctx, s).ExecContext(ctx, args...)
+	}
 	return t.tx.ExecContext(ctx, q, args...)
 }
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if s := t.cache.get(q); s != nil {
+		return t.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
+	}
 	return t.tx.QueryContext(ctx, q, args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if s := t.cache.get(q); s != nil {
+		return t.tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
+	}
 	return t.tx.QueryRowContext(ctx, q, args...)
+}
+
+// readRow is a single-row read outside a transaction (sessions, tokens:
+// every request makes one).
+func (db *DB) readRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if s := db.readStmts.get(q); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return db.read.QueryRowContext(ctx, q, args...)
 }
 
 // placeholders returns "$start,$start+1,..." n times.

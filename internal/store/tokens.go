@@ -28,7 +28,7 @@ func (t *Tx) InsertToken(ctx context.Context, tok Token, hash string) error {
 func (db *DB) TokenByHash(ctx context.Context, hash string) (Token, error) {
 	var tok Token
 	var created string
-	err := db.read.QueryRowContext(ctx, `SELECT id, name, role, user_name, created_at FROM api_tokens
+	err := db.readRow(ctx, `SELECT id, name, role, user_name, created_at FROM api_tokens
 		WHERE token_hash = $1 AND revoked_at = ''`, hash).Scan(&tok.ID, &tok.Name, &tok.Role, &tok.UserName, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return tok, ErrNotFound

@@ -49,7 +49,7 @@ func (t *Tx) SetPassword(ctx context.Context, name, hash string) error {
 func (db *DB) UserByName(ctx context.Context, name string) (User, error) {
 	var u User
 	var created, disabled string
-	err := db.read.QueryRowContext(ctx, `SELECT name, display_name, role, agent, language, password_hash, created_at, disabled_at
+	err := db.readRow(ctx, `SELECT name, display_name, role, agent, language, password_hash, created_at, disabled_at
 		FROM users WHERE name = $1`, name).Scan(&u.Name, &u.DisplayName, &u.Role, &u.Agent, &u.Language, &u.PasswordHash, &created, &disabled)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, fmt.Errorf("user %q: %w", name, ErrNotFound)
@@ -113,7 +113,7 @@ func (t *Tx) PurgeSessions(ctx context.Context, now time.Time) error {
 // started after since.
 func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT failures FROM login_failures WHERE throttle_key = $1 AND window_start > $2`,
+	err := db.readRow(ctx, `SELECT failures FROM login_failures WHERE throttle_key = $1 AND window_start > $2`,
 		key, Stamp(since)).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
@@ -144,7 +144,7 @@ func (db *DB) SessionUser(ctx context.Context, hash string, now time.Time) (Sess
 	var s Session
 	var u User
 	var exp string
-	err := db.read.QueryRowContext(ctx, `SELECT s.csrf_token, s.expires_at, u.name, u.display_name, u.role, u.agent, u.language
+	err := db.readRow(ctx, `SELECT s.csrf_token, s.expires_at, u.name, u.display_name, u.role, u.agent, u.language
 		FROM sessions s JOIN users u ON u.name = s.user_name
 		WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at = ''`, hash, Stamp(now)).
 		Scan(&s.CSRFToken, &exp, &u.Name, &u.DisplayName, &u.Role, &u.Agent, &u.Language)

@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// The cache is SQLite's only (pgx caches statements itself), so this test
+// runs on SQLite alone.
+func TestStmtCache(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	const q = `SELECT count(*) FROM customers WHERE id > $1`
+	count := func(tx *Tx) (n int) {
+		if err := tx.queryRow(ctx, q, "").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// The write pool has one connection and this transaction holds it: the
+	// statement must be prepared in the background once it is free, not
+	// wait for it here (which would never end).
+	done := make(chan error, 1)
+	go func() {
+		done <- db.Write(ctx, func(tx *Tx) error {
+			if n := count(tx); n != 0 {
+				return fmt.Errorf("count %d", n)
+			}
+			_, err := tx.exec(ctx, `INSERT INTO agents (code, created_at) VALUES ($1, $2)`, "A1", "2026-11-30T00:00:00Z")
+			return err
+		})
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a write transaction using an uncached statement did not finish: the cache waits for the connection it holds")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for db.writeStmts.get(q) == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("the statement was never prepared")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// The prepared statement answers like the plain query, also after the
+	// data changed, in a read and a write transaction.
+	err = db.Write(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO customers (id, name, search_key, tax_id, email, phone, language, agent, segment, zone, route,
+			credit_limit_minor, currency, created_at, updated_at) VALUES ('C1','n','n','','','','es','A1','','','',NULL,'EUR','x','x')`)
+		if err != nil {
+			return err
+		}
+		if n := count(tx); n != 1 {
+			t.Errorf("write tx: count %d, want 1", n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ { // the first read prepares, the later ones use it
+		_ = db.Read(ctx, func(tx *Tx) error {
+			if n := count(tx); n != 1 {
+				t.Errorf("read %d: count %d, want 1", i, n)
+			}
+			return nil
+		})
+		time.Sleep(20 * time.Millisecond)
+	}
+	// Texts past the bound run unprepared and are not kept.
+	for i := 0; i < stmtCacheMax+50; i++ {
+		db.readStmts.get(fmt.Sprintf("SELECT %d", i))
+	}
+	db.readStmts.mu.Lock()
+	kept := len(db.readStmts.m)
+	db.readStmts.mu.Unlock()
+	if kept > stmtCacheMax {
+		t.Errorf("cache holds %d statements, bound %d", kept, stmtCacheMax)
+	}
+}
