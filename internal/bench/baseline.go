@@ -81,7 +81,7 @@ func customerValues(rec []string, now string) ([]any, error) {
 		}
 		limit = l
 	}
-	return []any{rec[0], rec[1], store.SearchKey(rec[0], rec[1], rec[2]), rec[2], rec[3], rec[4], rec[5], rec[6], rec[7],
+	return []any{rec[0], rec[1], store.CustomerKey(rec[0], rec[1], rec[2]), rec[2], rec[3], rec[4], rec[5], rec[6], rec[7],
 		rec[10], rec[11], limit, rec[9], now, now}, nil
 }
 
@@ -106,14 +106,34 @@ func documentValues(rec []string, now string) ([]any, error) {
 	return []any{rec[0], rec[1], rec[2], rec[3], rec[4], rec[5], rec[6], amount, open, int64(0), open, rec[9], disputed, rec[11], "", now, now}, nil
 }
 
+// termRows are the search terms of a canonical customers row: the store
+// keeps them in customer_terms as it inserts the customer, so they are
+// rows of the same tables for the baseline too.
+func termRows(rec []string, _ string) ([][]any, error) {
+	var out [][]any
+	for _, t := range store.SearchTerms(rec[0], rec[1], rec[2]) {
+		out = append(out, []any{t, rec[0]})
+	}
+	return out, nil
+}
+
+func one(f func([]string, string) ([]any, error)) func([]string, string) ([][]any, error) {
+	return func(rec []string, now string) ([][]any, error) {
+		v, err := f(rec, now)
+		return [][]any{v}, err
+	}
+}
+
 type table struct {
 	file, name string
 	cols       []string
-	values     func([]string, string) ([]any, error)
+	rows       func([]string, string) ([][]any, error) // the table's rows of one record
 }
 
 func tables(customers, documents string) []table {
-	return []table{{customers, "customers", customerCols, customerValues}, {documents, "documents", documentCols, documentValues}}
+	return []table{{customers, "customers", customerCols, one(customerValues)},
+		{customers, "customer_terms", []string{"term", "customer_id"}, termRows},
+		{documents, "documents", documentCols, one(documentValues)}}
 }
 
 // baselineSQLite loads the rows with one prepared single-row INSERT per
@@ -143,12 +163,14 @@ func baselineSQLite(ctx context.Context, path, customers, documents string) (too
 					return err
 				}
 			}
-			v, err := t.values(rec, now)
+			vs, err := t.rows(rec, now)
 			if err != nil {
 				return err
 			}
-			if _, err := stmt.ExecContext(ctx, v...); err != nil {
-				return err
+			for _, v := range vs {
+				if _, err := stmt.ExecContext(ctx, v...); err != nil {
+					return err
+				}
 			}
 			if count++; count%10000 == 0 {
 				stmt.Close()
@@ -204,15 +226,23 @@ func baselinePostgres(ctx context.Context, dsn, customers, documents string) (to
 			f.Close()
 			return took, err
 		}
+		var queue [][]any // rows of the last record not yet sent
 		_, err = conn.CopyFrom(ctx, pgx.Identifier{t.name}, t.cols, pgx.CopyFromFunc(func() ([]any, error) {
-			rec, err := r.Read()
-			if errors.Is(err, io.EOF) {
-				return nil, nil
+			for len(queue) == 0 {
+				rec, err := r.Read()
+				if errors.Is(err, io.EOF) {
+					return nil, nil
+				}
+				if err != nil {
+					return nil, err
+				}
+				if queue, err = t.rows(rec, now); err != nil {
+					return nil, err
+				}
 			}
-			if err != nil {
-				return nil, err
-			}
-			return t.values(rec, now)
+			v := queue[0]
+			queue = queue[1:]
+			return v, nil
 		}))
 		f.Close()
 		if err != nil {

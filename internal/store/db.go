@@ -77,13 +77,9 @@ func (db *DB) Redacted() string { return db.dialect.redact(db.dsn) }
 
 // Migrate brings the schema up to date, one transaction per migration.
 func (db *DB) Migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrations, "migrations")
+	p, err := db.migrations()
 	if err != nil {
 		return err
-	}
-	p, err := goose.NewProvider(db.dialect.goose(), db.write, sub)
-	if err != nil {
-		return fmt.Errorf("store: migrations: %w", err)
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
@@ -91,10 +87,30 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// migrations are the SQL files, and the Go migrations that compute what
+// SQL cannot (folded search terms).
+func (db *DB) migrations() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	search := goose.NewGoMigration(6, &goose.GoFunc{RunTx: migrateSearch(db.dialect.name() == "postgres")},
+		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `DROP TABLE customer_terms`)
+			return err
+		}})
+	p, err := goose.NewProvider(db.dialect.goose(), db.write, sub, goose.WithGoMigrations(search))
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	return p, nil
+}
+
 // Tx is a write transaction. Its methods are the only way cobro changes
 // data; DB.Write hands one out.
 type Tx struct {
 	tx    *sql.Tx
+	conn  *sql.Conn // the write transaction's connection, for the driver's bulk paths (COPY)
 	d     dialect
 	stmts map[string]*sql.Stmt // prepared in this transaction; closed with it
 	cache *stmtCache           // the pool's prepared statements, if any
@@ -134,7 +150,12 @@ func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) (err error) {
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer conn.Close()
+	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
@@ -143,7 +164,7 @@ func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{tx: sqlTx, d: db.dialect, cache: db.writeStmts}); err != nil {
+	if err = fn(&Tx{tx: sqlTx, conn: conn, d: db.dialect, cache: db.writeStmts}); err != nil {
 		return err
 	}
 	if err = sqlTx.Commit(); err != nil {

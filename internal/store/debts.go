@@ -25,7 +25,7 @@ type DebtFilter struct {
 	MaxOpen    *int64
 	DueFrom    civil.Date
 	DueTo      civil.Date
-	Search     string // a SearchKey of the customer
+	Search     string // what the user typed: see searchCond
 }
 
 // GroupKeys are the columns a debt list may be grouped by.
@@ -74,7 +74,9 @@ func debtQuery(today civil.Date, f DebtFilter) (string, []any) {
 		add("d.due_date <= $%d", f.DueTo.String())
 	}
 	if f.Search != "" {
-		add(`c.search_key LIKE $%d ESCAPE '\'`, "%"+escapeLike(f.Search)+"%")
+		cond, a := searchCond("c.id", f.Search, len(args)+1)
+		q += cond
+		args = append(args, a...)
 	}
 	return q, args
 }
