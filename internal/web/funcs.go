@@ -74,11 +74,10 @@ var funcs = template.FuncMap{
 	"list8": func(a, b, c, d, e, f, g, h string) []string { return []string{a, b, c, d, e, f, g, h} },
 	"when":  func(lang i18n.Lang, loc *time.Location, t time.Time) string { return i18n.DateTime(lang, t, loc) },
 	// rows passes a page's language and zone with a list to a shared table.
-	// Customers are formatted here, once, rather than cell by cell
-	// through template calls (the list page's main cost).
+	// Customer rows come rendered (see customerRowsHTML).
 	"rows": func(p page, rows any) map[string]any {
 		if cs, ok := rows.([]app.CustomerView); ok {
-			rows = customerRows(p.Lang, cs)
+			rows = customerRowsHTML(p.Lang, cs)
 		}
 		return map[string]any{"Lang": p.Lang, "Loc": p.Loc, "Rows": rows}
 	},
@@ -93,24 +92,59 @@ func step5(part, total int64) int {
 	return int(min(100, p))
 }
 
-// customerRow is a customer formatted for a table.
-type customerRow struct {
-	ID, Name, Zone, Agent                     string
-	Balance, Overdue, Risk, Limit, OverLimitT string
-	OverLimit, HasOverdue                     bool
-}
-
-func customerRows(lang i18n.Lang, cs []app.CustomerView) []customerRow {
-	out := make([]customerRow, len(cs))
-	over := i18n.T(lang, "web.over_limit")
-	for i, c := range cs {
+// customerRowsHTML renders the rows of a customer table. It is the one
+// place where cobro writes HTML outside a template: the customer list's 50
+// rows cost ~0.7 ms of CPU a page through html/template (each value goes
+// through its escapers by reflection), most of what the page cost. Every
+// value is escaped here: text and attributes with HTMLEscapeString, the
+// id in the link with PathEscape first.
+func customerRowsHTML(lang i18n.Lang, cs []app.CustomerView) template.HTML {
+	if len(cs) == 0 {
+		return template.HTML(`<tr><td colspan="6" class="empty">` + template.HTMLEscapeString(i18n.T(lang, "web.none")) + `</td></tr>`)
+	}
+	esc := template.HTMLEscapeString
+	over := esc(i18n.T(lang, "web.over_limit"))
+	var b strings.Builder
+	b.Grow(len(cs) * 420)
+	for _, c := range cs {
 		limit := "—"
 		if c.CreditLimit != nil {
 			limit = i18n.Money(lang, *c.CreditLimit)
 		}
-		out[i] = customerRow{ID: c.ID, Name: c.Name, Zone: c.Zone, Agent: c.Agent, Balance: i18n.Money(lang, c.Balance),
-			Overdue: i18n.Money(lang, c.Overdue), Risk: i18n.Money(lang, c.Risk), Limit: limit, OverLimitT: over,
-			OverLimit: c.OverLimit, HasOverdue: c.Overdue.Minor != 0}
+		b.WriteString("<tr")
+		if c.OverLimit {
+			b.WriteString(` class="over"`)
+		}
+		b.WriteString(`><td><a href="/customers/`)
+		b.WriteString(esc(url.PathEscape(c.ID)))
+		b.WriteString(`">`)
+		b.WriteString(esc(c.Name))
+		b.WriteString(`</a><div class="sub">`)
+		b.WriteString(esc(c.ID))
+		if c.Zone != "" {
+			b.WriteString(" · ")
+			b.WriteString(esc(c.Zone))
+		}
+		if c.OverLimit {
+			b.WriteString(` · <span class="tag over">`)
+			b.WriteString(over)
+			b.WriteString("</span>")
+		}
+		b.WriteString(`</div></td><td class="hide-s">`)
+		b.WriteString(esc(c.Agent))
+		b.WriteString(`</td><td class="num">`)
+		b.WriteString(esc(i18n.Money(lang, c.Balance)))
+		b.WriteString(`</td><td class="num`)
+		if c.Overdue.Minor != 0 {
+			b.WriteString(" bad")
+		}
+		b.WriteString(`">`)
+		b.WriteString(esc(i18n.Money(lang, c.Overdue)))
+		b.WriteString(`</td><td class="num hide-s">`)
+		b.WriteString(esc(i18n.Money(lang, c.Risk)))
+		b.WriteString(`</td><td class="num hide-s">`)
+		b.WriteString(esc(limit))
+		b.WriteString("</td></tr>\n")
 	}
-	return out
+	return template.HTML(b.String()) //nolint:gosec // every value above is escaped
 }
