@@ -175,22 +175,15 @@ step "go test ./... (SQLite and PostgreSQL)" go test -count=1 -timeout "$timeout
 step "go test -race (core packages)" env CGO_ENABLED=1 RAPID_CHECKS="${RAPID_CHECKS:-4}" go test -count=1 -race -timeout "$timeout" \
   ./internal/money/... ./internal/ledger/... ./internal/store/... ./internal/app/... ./internal/api/...
 
-# A count, not a duration: a time limit can end the run while a new input is
-# being minimised, which Go reports as a failure.
+# Every fuzz target in the tree, found rather than listed, so a new parser's
+# target cannot be left out. A count, not a duration: a time limit can end
+# the run while a new input is being minimised, which Go reports as a failure.
 fuzz_all() {
-  local ok=0 target pkg
-  while read -r target pkg; do
-    go test -run '^$' -fuzz "^$target\$" -fuzztime 4000x "$pkg" || ok=1
-  done <<'EOF'
-FuzzReadDocumentsCSV ./internal/erpimport
-FuzzReadCustomersCSV ./internal/erpimport
-FuzzReadDocumentsJSON ./internal/erpimport
-FuzzReadDocumentsXLSX ./internal/erpimport
-FuzzMapping ./internal/erpimport
-FuzzParse ./internal/money
-FuzzAmountJSON ./internal/money
-FuzzRequestBodies ./internal/api
-EOF
+  local ok=0 file target
+  while IFS=: read -r file target; do
+    target=${target#func }; target=${target%%(*}
+    go test -run '^$' -fuzz "^$target\$" -fuzztime 4000x "./$(dirname "$file")" || ok=1
+  done < <(grep -rEo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]+\(' internal | sort)
   return $ok
 }
 step "fuzz (4000 inputs per target)" fuzz_all

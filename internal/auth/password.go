@@ -70,25 +70,39 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
+// parsePHC reads a PHC string made by Hash.
+func parsePHC(phc string) (p HashParams, salt, key []byte, err error) {
+	parts := strings.Split(phc, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return p, nil, nil, errors.New("auth: not an argon2id hash")
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
+		return p, nil, nil, fmt.Errorf("auth: hash parameters: %w", err)
+	}
+	// A stored hash is ours, but a damaged one must not panic argon2 (no
+	// threads) or take the machine's memory.
+	if p.Threads < 1 || p.Time < 1 || p.Time > 100 || p.Memory < 8*uint32(p.Threads) || p.Memory > 1<<20 {
+		return p, nil, nil, fmt.Errorf("auth: hash parameters out of range: %s", parts[3])
+	}
+	b64 := base64.RawStdEncoding
+	if salt, err = b64.DecodeString(parts[4]); err != nil {
+		return p, nil, nil, fmt.Errorf("auth: hash salt: %w", err)
+	}
+	if key, err = b64.DecodeString(parts[5]); err != nil {
+		return p, nil, nil, fmt.Errorf("auth: hash: %w", err)
+	}
+	if len(key) < 16 || len(key) > 64 || len(salt) < 8 {
+		return p, nil, nil, errors.New("auth: hash or salt of a wrong length")
+	}
+	return p, salt, key, nil
+}
+
 // Verify checks password against a PHC string made by Hash (with whatever
 // parameters it was made with).
 func (h *Hasher) Verify(ctx context.Context, phc, password string) error {
-	parts := strings.Split(phc, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return errors.New("auth: not an argon2id hash")
-	}
-	var p HashParams
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
-		return fmt.Errorf("auth: hash parameters: %w", err)
-	}
-	b64 := base64.RawStdEncoding
-	salt, err := b64.DecodeString(parts[4])
+	p, salt, want, err := parsePHC(phc)
 	if err != nil {
-		return fmt.Errorf("auth: hash salt: %w", err)
-	}
-	want, err := b64.DecodeString(parts[5])
-	if err != nil {
-		return fmt.Errorf("auth: hash: %w", err)
+		return err
 	}
 	if err := h.acquire(ctx); err != nil {
 		return err

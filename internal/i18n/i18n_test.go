@@ -68,3 +68,16 @@ func TestNegotiate(t *testing.T) {
 		}
 	}
 }
+
+// FuzzNegotiate: any setting and Accept-Language header give one of the
+// languages we speak, without a panic.
+func FuzzNegotiate(f *testing.F) {
+	f.Add("", "es-ES,es;q=0.9,en;q=0.8")
+	f.Add("fr", "*;q=0.1, de-CH")
+	f.Add("ES", ";;;q=abc,")
+	f.Fuzz(func(t *testing.T, setting, accept string) {
+		if l := Negotiate(setting, accept); l != English && l != Spanish {
+			t.Fatalf("Negotiate(%q, %q) = %q", setting, accept, l)
+		}
+	})
+}
