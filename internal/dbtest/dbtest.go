@@ -58,7 +58,15 @@ func DSN(t testing.TB, kind string) string {
 			t.Fatalf("%s is not set: PostgreSQL is required under CI (scripts/test.sh starts one)", EnvPostgres)
 		}
 		warnOnce.Do(func() {
-			fmt.Fprintf(os.Stderr, "dbtest: %s not set: PostgreSQL tests SKIPPED (run scripts/test.sh for both databases)\n", EnvPostgres)
+			msg := fmt.Sprintf("dbtest: %s not set: PostgreSQL tests SKIPPED in %s (run scripts/test.sh for both databases)\n",
+				EnvPostgres, filepath.Base(os.Args[0]))
+			fmt.Fprint(os.Stderr, msg)
+			// go test ./... shows nothing of a passing package's output, so
+			// the warning also goes to the terminal when there is one.
+			if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+				fmt.Fprint(tty, msg)
+				tty.Close()
+			}
 		})
 		t.Skipf("%s not set: PostgreSQL skipped", EnvPostgres)
 	}
