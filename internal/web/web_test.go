@@ -196,6 +196,14 @@ func TestDebtListsSavedAndExported(t *testing.T) {
 		if status != 200 || !strings.Contains(body, "AG2") || !strings.Contains(body, "€50.00") {
 			t.Fatalf("grouped by agent: %d\n%s", status, body)
 		}
+		// Search by the start of a word of the customer's name, accents ignored.
+		status, body, _ = b.get("/debts?q=NUN", "en")
+		if status != 200 || !strings.Contains(body, "2026/0001") || strings.Contains(body, "Smith") {
+			t.Fatalf("debts searched: %d\n%s", status, body)
+		}
+		if status, body, _ = b.get("/debts?q=smith+sons", "en"); status != 200 || strings.Contains(body, "Núñez") || !strings.Contains(body, "Smith") {
+			t.Fatalf("debts searched for two words: %d\n%s", status, body)
+		}
 		if status, _, _ := b.get("/debts?bucket=ancient", "en"); status != http.StatusBadRequest {
 			t.Fatalf("bad bucket: %d", status)
 		}
