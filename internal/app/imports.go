@@ -118,6 +118,8 @@ type importer struct {
 	// known remembers customers' currencies across batches (they never
 	// change once set).
 	known map[string]money.Currency
+	// allNew is whether the last batch of documents inserted every row.
+	allNew bool
 }
 
 func (a *App) newImporter(actor auth.Actor, kind string, opt ImportOptions) (*importer, error) {
@@ -238,40 +240,98 @@ func (im *importer) readerOptions() erpimport.Options {
 
 // batches reads rows with read and applies them in batches with apply.
 // seen, when set, is told of every row read, valid or not.
+//
+// The file is read and checked in a goroutine of its own, one batch ahead
+// of the one being written, so reading overlaps the database's work. The
+// batches are applied in order, one at a time, exactly as read; a read
+// error stops the import after the batches read before it, and a failed
+// batch stops the reading.
 func batches[R any](ctx context.Context, im *importer,
 	read func(fn func(R, []*erpimport.RowError) error) (erpimport.Summary, error),
 	seen func(R),
 	apply func(tx *store.Tx, rows []R, write bool) (batchResult, error)) error {
-	var batch []R
-	flush := func() error {
-		rows := batch
-		batch = nil
-		if len(rows) == 0 {
-			return nil
-		}
-		return im.apply(ctx, func(tx *store.Tx, write bool) (batchResult, error) { return apply(tx, rows, write) })
+	// chunk is a batch with what the reader counted on the way to it:
+	// merged into the report here, so only this goroutine touches it.
+	type chunk struct {
+		rows     []R
+		read     int
+		rejected [][]*erpimport.RowError
 	}
-	sum, err := read(func(row R, errs []*erpimport.RowError) error {
-		im.rep.Rows++
-		if seen != nil {
-			seen(row)
+	chunks := make(chan chunk, 1)
+	stop := make(chan struct{})
+	var sum erpimport.Summary
+	var readErr error
+	go func() {
+		defer close(chunks)
+		defer func() {
+			if r := recover(); r != nil {
+				readErr = fmt.Errorf("import: reading %s: %v", im.opt.File, r)
+			}
+		}()
+		var c chunk
+		send := func() error {
+			select {
+			case chunks <- c:
+				c = chunk{}
+				return nil
+			case <-stop:
+				return errStopped
+			}
 		}
-		if len(errs) > 0 {
-			im.rep.reject(errs...)
+		sum, readErr = read(func(row R, errs []*erpimport.RowError) error {
+			c.read++
+			if seen != nil {
+				seen(row)
+			}
+			if len(errs) > 0 {
+				c.rejected = append(c.rejected, errs)
+				return nil
+			}
+			c.rows = append(c.rows, row)
+			if len(c.rows) >= im.opt.BatchSize {
+				return send()
+			}
 			return nil
+		})
+		if c.read == 0 || errors.Is(readErr, errStopped) {
+			return
 		}
-		batch = append(batch, row)
-		if len(batch) >= im.opt.BatchSize {
-			return flush()
+		if readErr != nil {
+			c.rows = nil // a file that fails to read applies no partial batch; its rows still count
 		}
-		return nil
-	})
+		if err := send(); err != nil && readErr == nil {
+			readErr = err
+		}
+	}()
+	var err error
+	for c := range chunks {
+		if err != nil {
+			continue // drained until the reader stops
+		}
+		im.rep.Rows += c.read
+		for _, e := range c.rejected {
+			im.rep.reject(e...)
+		}
+		if len(c.rows) > 0 {
+			err = im.apply(ctx, func(tx *store.Tx, write bool) (batchResult, error) { return apply(tx, c.rows, write) })
+		}
+		if err != nil {
+			close(stop)
+		}
+	}
+	// The reader is done: its results are safe to read.
 	im.rep.Warnings = append(im.rep.Warnings, sum.Warnings...)
 	if err != nil {
 		return err
 	}
-	return flush()
+	if errors.Is(readErr, errStopped) {
+		return nil
+	}
+	return readErr
 }
+
+// errStopped stops the reader of a failed import.
+var errStopped = errors.New("import stopped")
 
 // ImportCustomers upserts customers from an ERP file by their ERP id.
 // Agents seen for the first time are created and reported.

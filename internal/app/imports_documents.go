@@ -102,9 +102,11 @@ func (a *App) applyDocuments(ctx context.Context, tx *store.Tx, im *importer, ro
 	now := a.now()
 	var inserted map[string]bool
 	if write {
-		if inserted, err = tx.InsertNewDocuments(ctx, valid, now); err != nil {
+		if inserted, err = tx.InsertNewDocuments(ctx, valid, now, im.allNew); err != nil {
 			return res, err
 		}
+		// A file whose batch was all new (a first import) likely goes on so.
+		im.allNew = len(inserted) == len(valid)
 	}
 	// Lock the customers whose figures may move: those of new documents
 	// with something open (a paid one from the history adds nothing), and

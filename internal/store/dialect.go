@@ -1,13 +1,16 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -148,4 +151,48 @@ func (postgresDialect) retryable(err error) bool {
 func (postgresDialect) uniqueViolation(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// copyNew streams n new rows into table with PostgreSQL's COPY on the
+// transaction's own connection: the fastest way in (whole pages at a
+// time), but it cannot skip a row that exists. The caller COPYs only rows
+// it found missing; should another writer insert one of them meanwhile,
+// the COPY is undone (a savepoint) and copyNew reports false, leaving the
+// transaction as it was, for the caller to insert them the slower way.
+func (t *Tx) copyNew(ctx context.Context, table string, cols []string, n int, row func(i int) []any) (bool, error) {
+	if n == 0 {
+		return true, nil
+	}
+	if t.conn == nil {
+		return false, errors.New("store: COPY outside a write transaction")
+	}
+	if _, err := t.tx.ExecContext(ctx, `SAVEPOINT copy_new`); err != nil {
+		return false, err
+	}
+	err := t.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("store: COPY needs a pgx connection, not %T", dc)
+		}
+		i := 0
+		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromFunc(func() ([]any, error) {
+			if i == n {
+				return nil, nil
+			}
+			i++
+			return row(i - 1), nil
+		}))
+		return err
+	})
+	if err != nil {
+		if !t.d.uniqueViolation(err) {
+			return false, fmt.Errorf("store: copy into %s: %w", table, err)
+		}
+		if _, err := t.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT copy_new`); err != nil {
+			return false, err
+		}
+		return false, nil
+	}
+	_, err = t.tx.ExecContext(ctx, `RELEASE SAVEPOINT copy_new`)
+	return err == nil, err
 }

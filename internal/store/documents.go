@@ -245,7 +245,10 @@ func (t *Tx) ExistingDocuments(ctx context.Context, ids []string) (map[string]le
 
 // InsertNewDocuments inserts the documents whose ids are not stored yet
 // and reports which it inserted; the others are left as they are.
-func (t *Tx) InsertNewDocuments(ctx context.Context, docs []ledger.Document, now time.Time) (map[string]bool, error) {
+// likelyNew says the caller expects them all to be new (a first import):
+// PostgreSQL then COPYs them straight away and looks for stored ids only
+// should that fail.
+func (t *Tx) InsertNewDocuments(ctx context.Context, docs []ledger.Document, now time.Time, likelyNew bool) (map[string]bool, error) {
 	ts := Stamp(now)
 	inserted := make(map[string]bool, len(docs))
 	if len(docs) == 0 {
@@ -268,9 +271,34 @@ func (t *Tx) InsertNewDocuments(ctx context.Context, docs []ledger.Document, now
 		}
 		return inserted, nil
 	}
-	// PostgreSQL: one statement for the whole batch, each column sent as
-	// one array (the fast path short of COPY, which cannot skip existing
-	// rows).
+	// PostgreSQL: COPY the documents the primary key does not know yet.
+	// Should another writer insert one of them meanwhile, the statement
+	// below inserts them instead, skipping the ids stored by then.
+	copyDocs := func(docs []ledger.Document) (bool, error) {
+		done, err := t.copyNew(ctx, "documents", documentCopyCols, len(docs), func(i int) []any {
+			return append(documentArgs(docs[i], ts), ts)
+		})
+		if done {
+			for _, d := range docs {
+				inserted[d.ID] = true
+			}
+		}
+		return done, err
+	}
+	if likelyNew {
+		if done, err := copyDocs(docs); done || err != nil {
+			return inserted, err
+		}
+	}
+	fresh, err := t.missingDocuments(ctx, docs)
+	if err != nil {
+		return nil, err
+	}
+	if done, err := copyDocs(fresh); done || err != nil {
+		return inserted, err
+	}
+	// One statement for the whole batch, each column sent as one array.
+	docs = fresh
 	var (
 		ids, custs, kinds, numbers, issues, dues, curs, instrs, paids, reasons []string
 		amounts, erpOpens, pendings, opens                                     []int64
@@ -307,4 +335,42 @@ func (t *Tx) InsertNewDocuments(ctx context.Context, docs []ledger.Document, now
 		return nil, err
 	}
 	return inserted, nil
+}
+
+var documentCopyCols = []string{"id", "customer_id", "kind", "number", "issue_date", "due_date", "currency", "amount_minor",
+	"erp_open_minor", "pending_minor", "open_minor", "instrument", "disputed", "paid_on", "closed_reason", "created_at", "updated_at"}
+
+// missingDocuments returns the documents whose ids are not stored
+// (PostgreSQL: the ids go as one array).
+func (t *Tx) missingDocuments(ctx context.Context, docs []ledger.Document) ([]ledger.Document, error) {
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	rows, err := t.query(ctx, `SELECT id FROM documents WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("store: documents: %w", err)
+	}
+	defer rows.Close()
+	stored := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		stored[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(stored) == 0 {
+		return docs, nil
+	}
+	fresh := make([]ledger.Document, 0, len(docs)-len(stored))
+	for _, d := range docs {
+		if !stored[d.ID] {
+			fresh = append(fresh, d)
+		}
+	}
+	return fresh, nil
 }
