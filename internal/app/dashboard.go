@@ -9,8 +9,11 @@ import (
 
 // Dashboard is what a role sees first.
 type Dashboard struct {
-	Role              auth.Role
-	TopOverdue        []CustomerView // most overdue first
+	Role       auth.Role
+	TopOverdue []CustomerView // most overdue first
+	// DaysLate is, for the customers of TopOverdue, how many days their
+	// oldest overdue document is late.
+	DaysLate          map[string]int
 	OverLimit         []CustomerView
 	TopRisks          []CustomerView
 	LatestCollections []CollectionView
@@ -55,6 +58,18 @@ func (a *App) Dashboard(ctx context.Context, actor auth.Actor) (Dashboard, error
 		case auth.Agent, auth.Supervisor:
 			if d.TopOverdue, err = list(tx, store.CustomerFilter{Sort: "overdue", Overdue: true}); err != nil {
 				return err
+			}
+			ids := make([]string, len(d.TopOverdue))
+			for i, c := range d.TopOverdue {
+				ids[i] = c.ID
+			}
+			oldest, err := tx.OldestOverdue(ctx, ids, today)
+			if err != nil {
+				return err
+			}
+			d.DaysLate = make(map[string]int, len(oldest))
+			for id, due := range oldest {
+				d.DaysLate[id] = today.DaysSince(due)
 			}
 		default:
 			docs, err := tx.OpenReturned(ctx, scope, dashboardRows)

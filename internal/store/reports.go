@@ -137,3 +137,27 @@ func (t *Tx) Summary(ctx context.Context, today civil.Date, scope string) (map[m
 	}
 	return out, rows.Err()
 }
+
+// OldestOverdue returns, for each of these customers that has one, the due
+// date of its oldest overdue or unpaid document not in dispute: how long
+// the customer has been late. A returned item counts from its own due date.
+func (t *Tx) OldestOverdue(ctx context.Context, ids []string, today civil.Date) (map[string]civil.Date, error) {
+	out := map[string]civil.Date{}
+	for _, id := range ids {
+		var due *string
+		err := t.queryRow(ctx, `SELECT MIN(due_date) FROM documents WHERE customer_id = $1 AND due_date < $2
+			AND open_minor > 0 AND disputed = 0 AND kind IN ('invoice', 'returned')`, id, today.String()).Scan(&due)
+		if err != nil {
+			return nil, fmt.Errorf("store: oldest overdue of %q: %w", id, err)
+		}
+		if due == nil {
+			continue
+		}
+		d, err := civil.Parse(*due)
+		if err != nil {
+			return nil, fmt.Errorf("store: oldest overdue of %q: %w", id, err)
+		}
+		out[id] = d
+	}
+	return out, nil
+}

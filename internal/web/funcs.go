@@ -77,9 +77,13 @@ var funcs = template.FuncMap{
 	// Customer rows come rendered (see customerRowsHTML).
 	"rows": func(p page, rows any) map[string]any {
 		if cs, ok := rows.([]app.CustomerView); ok {
-			rows = customerRowsHTML(p.Lang, cs)
+			rows = customerRowsHTML(p.Lang, cs, nil)
 		}
 		return map[string]any{"Lang": p.Lang, "Loc": p.Loc, "Rows": rows}
+	},
+	// lateRows is rows of customers with how many days each is late.
+	"lateRows": func(p page, cs []app.CustomerView, late map[string]int) map[string]any {
+		return map[string]any{"Lang": p.Lang, "Loc": p.Loc, "Rows": customerRowsHTML(p.Lang, cs, late)}
 	},
 }
 
@@ -98,7 +102,9 @@ func step5(part, total int64) int {
 // through its escapers by reflection), most of what the page cost. Every
 // value is escaped here: text and attributes with HTMLEscapeString, the
 // id in the link with PathEscape first.
-func customerRowsHTML(lang i18n.Lang, cs []app.CustomerView) template.HTML {
+// With late, a customer's days late (its oldest overdue document) follow
+// its id.
+func customerRowsHTML(lang i18n.Lang, cs []app.CustomerView, late map[string]int) template.HTML {
 	if len(cs) == 0 {
 		return template.HTML(`<tr><td colspan="6" class="empty">` + template.HTMLEscapeString(i18n.T(lang, "web.none")) + `</td></tr>`)
 	}
@@ -124,6 +130,15 @@ func customerRowsHTML(lang i18n.Lang, cs []app.CustomerView) template.HTML {
 		if c.Zone != "" {
 			b.WriteString(" · ")
 			b.WriteString(esc(c.Zone))
+		}
+		if n := late[c.ID]; n > 0 {
+			msg := i18n.T(lang, "web.days_late", "days", strconv.Itoa(n))
+			if n == 1 {
+				msg = i18n.T(lang, "web.day_late")
+			}
+			b.WriteString(` · <span class="tag st-overdue">`)
+			b.WriteString(esc(msg))
+			b.WriteString("</span>")
 		}
 		if c.OverLimit {
 			b.WriteString(` · <span class="tag over">`)

@@ -148,6 +148,10 @@ func TestAgentSeesOnlyOwnCustomers(t *testing.T) {
 		if _, body, _ = b.get("/", "en"); !strings.Contains(body, "Clientes con más deuda vencida") {
 			t.Fatalf("Spanish dashboard expected: %s", body)
 		}
+		// Ranked by what is overdue, with how long: due 1 October, today 23 November.
+		if !strings.Contains(body, "53 días de retraso") {
+			t.Fatalf("days late on the agent's dashboard: %s", body)
+		}
 	})
 }
 
