@@ -104,12 +104,12 @@ func (t *Tx) InsertCustomer(ctx context.Context, c ledger.Customer, now time.Tim
 	if err != nil {
 		return err
 	}
-	_, err = stmt.ExecContext(ctx, c.ID, c.Name, SearchKey(c.ID, c.Name, c.TaxID), c.TaxID, c.Email, c.Phone, c.Language, c.Agent, c.Segment, c.Zone, c.Route,
+	_, err = stmt.ExecContext(ctx, c.ID, c.Name, CustomerKey(c.ID, c.Name, c.TaxID), c.TaxID, c.Email, c.Phone, c.Language, c.Agent, c.Segment, c.Zone, c.Route,
 		nullInt(c.CreditLimit), string(c.Currency), ts)
 	if err != nil {
 		return fmt.Errorf("store: insert customer %q: %w", c.ID, err)
 	}
-	return nil
+	return t.writeTerms(ctx, []ledger.Customer{c}, false)
 }
 
 // InsertCustomers adds new customers with zero figures: one prepared
@@ -127,36 +127,53 @@ func (t *Tx) InsertCustomers(ctx context.Context, cs []ledger.Customer, now time
 		}
 		return nil
 	}
+	// COPY, unless another writer inserted one of them since the caller
+	// looked: then the statement below fails on it, as it should.
+	ts := Stamp(now)
+	done, err := t.copyNew(ctx, "customers", customerCopyCols, len(cs), func(i int) []any {
+		c := cs[i]
+		return []any{c.ID, c.Name, CustomerKey(c.ID, c.Name, c.TaxID), c.TaxID, c.Email, c.Phone, c.Language, c.Agent,
+			c.Segment, c.Zone, c.Route, string(c.Currency), nullInt(c.CreditLimit), ts, ts}
+	})
+	if err != nil {
+		return err
+	}
+	if done {
+		return t.writeTerms(ctx, cs, false)
+	}
 	cols := make([][]string, 12)
 	limits := make([]*int64, len(cs))
 	for i, c := range cs {
-		for k, v := range []string{c.ID, c.Name, SearchKey(c.ID, c.Name, c.TaxID), c.TaxID, c.Email, c.Phone, c.Language, c.Agent,
+		for k, v := range []string{c.ID, c.Name, CustomerKey(c.ID, c.Name, c.TaxID), c.TaxID, c.Email, c.Phone, c.Language, c.Agent,
 			c.Segment, c.Zone, c.Route, string(c.Currency)} {
 			cols[k] = append(cols[k], v)
 		}
 		limits[i] = c.CreditLimit
 	}
-	_, err := t.exec(ctx, `INSERT INTO customers (id, name, search_key, tax_id, email, phone, language, agent, segment, zone, route,
+	_, err = t.exec(ctx, `INSERT INTO customers (id, name, search_key, tax_id, email, phone, language, agent, segment, zone, route,
 		currency, credit_limit_minor, created_at, updated_at)
 		SELECT v.*, $14, $14 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
 			$9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[]) AS v`,
-		cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8], cols[9], cols[10], cols[11], limits, Stamp(now))
+		cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8], cols[9], cols[10], cols[11], limits, ts)
 	if err != nil {
 		return fmt.Errorf("store: insert customers: %w", err)
 	}
-	return nil
+	return t.writeTerms(ctx, cs, false)
 }
+
+var customerCopyCols = []string{"id", "name", "search_key", "tax_id", "email", "phone", "language", "agent", "segment", "zone", "route",
+	"currency", "credit_limit_minor", "created_at", "updated_at"}
 
 // UpdateCustomer rewrites a customer's ERP fields (not its figures).
 func (t *Tx) UpdateCustomer(ctx context.Context, c ledger.Customer, now time.Time) error {
 	_, err := t.exec(ctx, `UPDATE customers SET name=$2, search_key=$3, tax_id=$4, email=$5, phone=$6, language=$7, agent=$8,
 		segment=$9, zone=$10, route=$11, credit_limit_minor=$12, currency=$13, updated_at=$14 WHERE id=$1`,
-		c.ID, c.Name, SearchKey(c.ID, c.Name, c.TaxID), c.TaxID, c.Email, c.Phone, c.Language, c.Agent, c.Segment, c.Zone, c.Route,
+		c.ID, c.Name, CustomerKey(c.ID, c.Name, c.TaxID), c.TaxID, c.Email, c.Phone, c.Language, c.Agent, c.Segment, c.Zone, c.Route,
 		nullInt(c.CreditLimit), string(c.Currency), Stamp(now))
 	if err != nil {
 		return fmt.Errorf("store: update customer %q: %w", c.ID, err)
 	}
-	return nil
+	return t.writeTerms(ctx, []ledger.Customer{c}, true)
 }
 
 // AddFigures adds delta to a customer's stored figures. The caller holds
@@ -258,7 +275,7 @@ type CustomerFilter struct {
 	Segment string
 	Zone    string
 	Status  string // "", "overdue", "over_limit", "disputed", "open"
-	Search  string // a SearchKey
+	Search  string // what the user typed: see searchCond
 	Overdue bool
 	// Sort is "id" (default), "name", "overdue" or "risk" (largest first).
 	Sort string
@@ -288,7 +305,7 @@ func ValidSort(s string) bool { _, ok := sortKeys[s]; return ok }
 func SortValue(sort string, a Account) string {
 	switch sort {
 	case "name":
-		return SearchKey(a.ID, a.Name, a.TaxID)
+		return CustomerKey(a.ID, a.Name, a.TaxID)
 	case "overdue":
 		return fmt.Sprint(a.Figures.Overdue)
 	case "risk":
@@ -346,8 +363,9 @@ func (t *Tx) ListAccounts(ctx context.Context, f CustomerFilter) ([]Account, err
 		add("zone = $%d", f.Zone)
 	}
 	if f.Search != "" {
-		add("search_key LIKE $%d", "%"+escapeLike(f.Search)+"%")
-		q += ` ESCAPE '\'`
+		cond, a := searchCond("id", f.Search, len(args)+1)
+		q += cond
+		args = append(args, a...)
 	}
 	if f.Overdue || f.Status == "overdue" {
 		q += ` AND overdue_minor > 0`
@@ -386,11 +404,6 @@ func (t *Tx) ListAccounts(ctx context.Context, f CustomerFilter) ([]Account, err
 	return out, rows.Err()
 }
 
-func escapeLike(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
-}
-
 // CustomerCurrencies returns the currency of each of these customers that
 // exists; with lock, their rows are locked in id order (see Accounts).
 // It is the light form of Accounts for imports, which need no more.
@@ -402,10 +415,16 @@ func (t *Tx) CustomerCurrencies(ctx context.Context, ids []string, lock bool) (m
 	for len(ids) > 0 {
 		n := min(len(ids), chunk)
 		q := `SELECT id, currency FROM customers WHERE id IN (` + t.inList(n) + `) ORDER BY id`
+		args := anys(ids[:n])
+		if t.RowLocks() {
+			// PostgreSQL takes the ids as one array: one statement per
+			// import batch, not one per 500 customers.
+			n, q, args = len(ids), `SELECT id, currency FROM customers WHERE id = ANY($1) ORDER BY id`, []any{ids}
+		}
 		if lock {
 			q += t.d.forUpdate()
 		}
-		rows, err := t.query(ctx, q, anys(ids[:n])...)
+		rows, err := t.query(ctx, q, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: customers: %w", err)
 		}
@@ -448,7 +467,9 @@ func (t *Tx) AddFiguresMany(ctx context.Context, deltas map[string]ledger.Figure
 		}
 		return nil
 	}
-	// PostgreSQL: one UPDATE joined to the deltas sent as arrays.
+	// PostgreSQL: one UPDATE joined to the deltas sent as arrays. The
+	// "= ANY" lets it find the customers by primary key; joined to the
+	// arrays alone, it hashes the whole table.
 	cols := make([][]int64, 9)
 	for _, id := range ids {
 		d := deltas[id]
@@ -463,7 +484,7 @@ func (t *Tx) AddFiguresMany(ctx context.Context, deltas map[string]ledger.Figure
 		risk_minor = customers.risk_minor + v.r, updated_at = $11
 		FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[],
 			$9::bigint[], $10::bigint[]) AS v(id, b, o, d, h, u, c, oc, odc, r)
-		WHERE customers.id = v.id`, ids, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8], ts)
+		WHERE customers.id = v.id AND customers.id = ANY($1)`, ids, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8], ts)
 	if err != nil {
 		return fmt.Errorf("store: figures: %w", err)
 	}
