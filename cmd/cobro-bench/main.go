@@ -52,7 +52,7 @@ func run(ctx context.Context) int {
 	out := flag.String("json", "bench-results/latest.json", "where to write the results as JSON")
 	md := flag.Bool("markdown", false, "also print the table as Markdown")
 	memprofile := flag.String("memprofile", "", "heap profile at the peak of the first measured import: FILE.sqlite, FILE.postgres (and FILE.<db>.baseline)")
-	cpuprofile := flag.String("cpuprofile", "", "CPU profile of the first measured import: FILE.sqlite, FILE.postgres (and FILE.<db>.baseline)")
+	cpuprofile := flag.String("cpuprofile", "", "CPU profiles: of the first measured import, FILE.sqlite and FILE.postgres (and FILE.<db>.baseline); of the pages, FILE.pages.<db>")
 	noReimport := flag.Bool("no-reimport", false, "leave out the re-imports (quicker A/B runs)")
 	ab := flag.String("ab", "", "another build of cobro-bench (e.g. of a branch) whose import runs in turn with ours and the baseline in every repetition")
 	flag.Usage = func() {
