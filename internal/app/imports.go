@@ -36,8 +36,9 @@ type ImportOptions struct {
 	Format   erpimport.Format
 	Decimal  money.DecimalMark
 	Mapping  *erpimport.Mapping
-	DryRun   bool // validate only
-	Atomic   bool // one transaction: all rows or none
+	Sheet    string // XLSX: the sheet to read (the first when empty)
+	DryRun   bool   // validate only
+	Atomic   bool   // one transaction: all rows or none
 	Snapshot Snapshot
 	// BatchSize is how many rows go in one transaction (default 2000):
 	// small enough that a large import never holds the customers it
@@ -235,7 +236,7 @@ func (im *importer) frame(ctx context.Context, src io.ReadSeeker, body func() er
 }
 
 func (im *importer) readerOptions() erpimport.Options {
-	return erpimport.Options{File: im.opt.File, Format: im.opt.Format, Decimal: im.opt.Decimal, Mapping: im.opt.Mapping}
+	return erpimport.Options{File: im.opt.File, Format: im.opt.Format, Decimal: im.opt.Decimal, Mapping: im.opt.Mapping, Sheet: im.opt.Sheet}
 }
 
 // batches reads rows with read and applies them in batches with apply.

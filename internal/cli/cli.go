@@ -28,7 +28,7 @@ Usage:
   cobro company [--db DSN] --name NAME [--tax-id ID] [--address TEXT] [--currency EUR]
                 [--time-zone Europe/Madrid] [--language es|en] [--how-to-pay TEXT]
   cobro import customers|documents|receipts FILE [--db DSN] [--map MAPPING.json] [--dry-run]
-                [--atomic] [--snapshot[=all]] [--decimal comma|point] [--format csv|xlsx|json]
+                [--atomic] [--snapshot[=all]] [--decimal comma|point] [--format csv|xlsx|json] [--sheet NAME]
   cobro token create [--db DSN] --name NAME --role admin|integration | --user NAME
   cobro user add NAME --role agent|supervisor|administration|management [--agent CODE] < password
   cobro check   [--db DSN]                          verify every ledger invariant

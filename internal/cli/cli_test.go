@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"cobro/internal/app"
 	"cobro/internal/auth"
 	"cobro/internal/ledger"
@@ -109,4 +111,36 @@ func eur(m int64) money.Amount { return money.New(m, "EUR") }
 
 func instrument(kind string) ledger.InstrumentDetail {
 	return ledger.InstrumentDetail{Kind: ledger.Instrument(kind)}
+}
+
+// TestImportXLSXSheet reads the sheet named by --sheet of a workbook whose
+// first sheet is something else, and names the sheets when it is missing.
+func TestImportXLSXSheet(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "c.db")
+	if code, out, errs := run(t, "", "company", "--db", db, "--name", "Levante S.L.", "--currency", "EUR"); code != 0 {
+		t.Fatalf("company: %d %s %s", code, out, errs)
+	}
+	f := excelize.NewFile()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(f.SetSheetRow("Sheet1", "A1", &[]any{"nota", "exportado del ERP"}))
+	_, err := f.NewSheet("Clientes")
+	must(err)
+	must(f.SetSheetRow("Clientes", "A1", &[]any{"customer_id", "name", "currency", "agent"}))
+	must(f.SetSheetRow("Clientes", "A2", &[]any{"C-1", "Ferretería Núñez", "EUR", "AG1"}))
+	path := filepath.Join(dir, "erp.xlsx")
+	must(f.SaveAs(path))
+	code, out, errs := run(t, "", "import", "customers", path, "--db", db, "--sheet", "Clientes")
+	if code != 0 || !strings.Contains(out, "1 inserted") {
+		t.Fatalf("--sheet Clientes: %d\n%s\n%s", code, out, errs)
+	}
+	code, _, errs = run(t, "", "import", "customers", path, "--db", db, "--sheet", "Hoja9")
+	if code == 0 || !strings.Contains(errs, "Hoja9") || !strings.Contains(errs, "Clientes") {
+		t.Fatalf("missing sheet: %d\n%s", code, errs)
+	}
 }

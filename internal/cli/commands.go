@@ -124,6 +124,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	atomic := fs.Bool("atomic", false, "one transaction: apply every row or none")
 	decimal := fs.String("decimal", "", "decimal mark of amounts: comma or point (detected when absent)")
 	format := fs.String("format", "", "csv, xlsx or json (from the file name when absent)")
+	sheet := fs.String("sheet", "", "XLSX: the sheet to read (the first when absent)")
 	batch := fs.Int("batch", 0, "rows per transaction (default 2000)")
 	var snap snapshotFlag
 	fs.Var(&snap, "snapshot", "the file holds all open items of its customers (=all: of every customer); close the rest")
@@ -138,7 +139,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	if snap.v != app.NoSnapshot && kind != "documents" {
 		return fmt.Errorf("--snapshot applies to documents")
 	}
-	opt := app.ImportOptions{File: path, DryRun: *dry, Atomic: *atomic, Snapshot: snap.v, BatchSize: *batch}
+	opt := app.ImportOptions{File: path, DryRun: *dry, Atomic: *atomic, Snapshot: snap.v, BatchSize: *batch, Sheet: *sheet}
 	switch strings.ToLower(*decimal) {
 	case "":
 	case "comma":
