@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -74,23 +75,28 @@ func (s *Server) observe(mux *http.ServeMux) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
+			_, pattern := mux.Handler(r)
+			if pattern == "" {
+				pattern = "unmatched"
+			}
+			// The query string may hold search terms; the Authorization
+			// header is never logged, nor a secret in the path (a shared
+			// statement's link): its route is logged instead.
+			path := r.URL.Path
+			if strings.Contains(pattern, "{token}") {
+				_, path, _ = strings.Cut(pattern, " ")
+			}
 			if p := recover(); p != nil {
-				s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
+				s.log.Error("panic serving request", "method", r.Method, "path", path, "panic", p)
 				if !rec.wrote {
 					http.Error(rec, `{"error":{"code":"internal","message":"internal error"}}`, http.StatusInternalServerError)
 				}
 				rec.status = http.StatusInternalServerError
 			}
-			_, pattern := mux.Handler(r)
-			if pattern == "" {
-				pattern = "unmatched"
-			}
 			d := time.Since(start)
 			requests.WithLabelValues(r.Method, pattern, strconv.Itoa(rec.status)).Inc()
 			duration.WithLabelValues(r.Method, pattern).Observe(d.Seconds())
-			// The query string may hold search terms; the Authorization
-			// header is never logged.
-			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			s.log.Info("request", "method", r.Method, "path", path, "status", rec.status,
 				"ms", float64(d.Microseconds())/1000, "remote", r.RemoteAddr)
 		}()
 		mux.ServeHTTP(rec, r)
