@@ -139,6 +139,19 @@ func (t *Tx) InsertCustomers(ctx context.Context, cs []ledger.Customer, now time
 		return err
 	}
 	if done {
+		// Their search terms too: the rows writeTerms would insert.
+		var terms [][2]string
+		for _, c := range cs {
+			for _, term := range SearchTerms(c.ID, c.Name, c.TaxID) {
+				terms = append(terms, [2]string{term, c.ID})
+			}
+		}
+		done, err = t.copyNew(ctx, "customer_terms", []string{"term", "customer_id"}, len(terms), func(i int) []any {
+			return []any{terms[i][0], terms[i][1]}
+		})
+		if err != nil || done {
+			return err
+		}
 		return t.writeTerms(ctx, cs, false)
 	}
 	cols := make([][]string, 12)
