@@ -69,7 +69,7 @@ func (d Date) After(e Date) bool { return d.t().After(e.t()) }
 func (d Date) AddDays(n int) Date { return Of(d.t().AddDate(0, 0, n)) }
 
 // DaysSince returns the number of days from e to d (d - e).
-func (d Date) DaysSince(e Date) int { return int(d.t().Sub(e.t()).Hours() / 24) }
+func (d Date) DaysSince(e Date) int { return int((d.t().Unix() - e.t().Unix()) / 86400) }
 
 // MarshalText writes "YYYY-MM-DD" (JSON string), empty for the zero date.
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
