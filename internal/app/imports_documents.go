@@ -190,12 +190,13 @@ func (a *App) applyDocuments(ctx context.Context, tx *store.Tx, im *importer, ro
 
 // currencies returns the currency of each customer of the rows that
 // exists. A customer's currency never changes once set, so currencies
-// seen in earlier batches are remembered; on SQLite, where a large import
-// may touch every customer, they are all read at once.
+// seen in earlier batches are remembered; a large import, which may touch
+// every customer, reads them all at once (one scan, rather than a lookup
+// per customer spread over the batches).
 func (im *importer) currencies(ctx context.Context, tx *store.Tx, rows []erpimport.DocumentRow) (map[string]money.Currency, error) {
 	if im.known == nil {
 		im.known = map[string]money.Currency{}
-		if !tx.RowLocks() && len(rows) >= 1000 {
+		if len(rows) >= 1000 {
 			all, err := tx.AllCustomerCurrencies(ctx)
 			if err != nil {
 				return nil, err
