@@ -169,11 +169,13 @@ step "go test ./... (SQLite and PostgreSQL)" go test -count=1 -timeout "$timeout
 
 # The core under the race detector: money, the ledger rules, the store, and
 # the use cases with their concurrency tests (same document, same key, many
-# servers). The API is included: it is where concurrent requests arrive.
+# servers). The API and the pages are included: that is where concurrent
+# requests arrive (sessions, sign-in throttling, the password hash cap).
 # The random-sequence tests ran in full above; here a few sequences each
 # (RAPID_CHECKS) keep the pass short.
 step "go test -race (core packages)" env CGO_ENABLED=1 RAPID_CHECKS="${RAPID_CHECKS:-4}" go test -count=1 -race -timeout "$timeout" \
-  ./internal/money/... ./internal/ledger/... ./internal/store/... ./internal/app/... ./internal/api/...
+  ./internal/money/... ./internal/ledger/... ./internal/store/... ./internal/app/... ./internal/api/... \
+  ./internal/auth/... ./internal/web/...
 
 # Every fuzz target in the tree, found rather than listed, so a new parser's
 # target cannot be left out. A count, not a duration: a time limit can end
