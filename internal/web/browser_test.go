@@ -62,8 +62,18 @@ func newChrome(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(cancel3)
+	// The browser itself must start: a first (empty) action does that.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return ctx
+}
+
+// budget bounds one database's share of a browser test: a stuck step
+// fails that subtest, with time left for the other database.
+func budget(t *testing.T, ctx context.Context) context.Context {
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancel)
 	return ctx
 }
 
@@ -102,8 +112,9 @@ func signInWith(t *testing.T, ctx context.Context, base, path, user string) {
 }
 
 func TestBrowserAgentFlow(t *testing.T) {
-	ctx := newChrome(t)
+	chrome := newChrome(t)
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := budget(t, chrome)
 		base := setup(t, db)
 		// An unauthenticated page goes to sign-in, and back after it.
 		signInWith(t, ctx, base, "/customers", "ana")
@@ -159,8 +170,9 @@ func TestBrowserAgentFlow(t *testing.T) {
 }
 
 func TestBrowserManagerDashboard(t *testing.T) {
-	ctx := newChrome(t)
+	chrome := newChrome(t)
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := budget(t, chrome)
 		base := setup(t, db)
 		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)))
 		signInWith(t, ctx, base, "/", "marta")
