@@ -141,7 +141,7 @@ func (s *Session) freshOurs(ctx context.Context) (string, error) {
 // driver, WAL, synchronous=FULL, foreign keys, BEGIN IMMEDIATE. Keep the
 // two in step.
 func sqliteDSN(path string) string {
-	return path + "?_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=1&_synchronous=FULL&_txlock=immediate&_pragma=cache_size(-65536)"
+	return path + "?_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=1&_synchronous=FULL&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(10000)"
 }
 
 // rawDB opens dsn with database/sql directly, bypassing the store: the

@@ -34,6 +34,7 @@ type DB struct {
 	dsn     string
 	// Prepared statements of each pool, on SQLite only (see stmtCache).
 	readStmts, writeStmts *stmtCache
+	ckpt                  *checkpointer // SQLite only
 }
 
 // Open connects to dsn: "sqlite:PATH" or a "postgres://" URL. It does not
@@ -48,12 +49,16 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", d.redact(dsn), err)
 	}
 	db := &DB{dialect: d, read: read, write: write, dsn: dsn}
-	if d.name() == "sqlite" {
-		db.readStmts, db.writeStmts = newStmtCache(read), newStmtCache(write)
-	}
 	if err := read.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", d.redact(dsn), err)
+	}
+	if d.name() == "sqlite" {
+		db.readStmts, db.writeStmts = newStmtCache(read), newStmtCache(write)
+		if db.ckpt, err = startCheckpointer(sqlitePath(dsn)); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: open %s: %w", d.redact(dsn), err)
+		}
 	}
 	return db, nil
 }
@@ -62,7 +67,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 func (db *DB) Close() error {
 	db.readStmts.close()
 	db.writeStmts.close()
-	err := db.read.Close()
+	err := errors.Join(db.ckpt.close(), db.read.Close())
 	if db.write != db.read {
 		err = errors.Join(err, db.write.Close())
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -89,5 +90,46 @@ func TestStmtCache(t *testing.T) {
 	db.readStmts.mu.Unlock()
 	if kept > stmtCacheMax {
 		t.Errorf("cache holds %d statements, bound %d", kept, stmtCacheMax)
+	}
+}
+
+// TestCheckpointer: the WAL is copied into the database file in the
+// background, with no commit crossing SQLite's own (large) threshold.
+func TestCheckpointer(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	db, err := Open(ctx, "sqlite:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	size := func() int64 {
+		st, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Size()
+	}
+	before := size()
+	err = db.Write(ctx, func(tx *Tx) error {
+		for i := range 2000 {
+			if _, err := tx.exec(ctx, `INSERT INTO agents (code, created_at) VALUES ($1, $2)`, fmt.Sprintf("AGENT-%06d", i), "2026-11-30T00:00:00Z"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * checkpointEvery)
+	for size() <= before {
+		if time.Now().After(deadline) {
+			t.Fatalf("the database file stayed at %d bytes: nothing was checkpointed", before)
+		}
+		time.Sleep(checkpointEvery / 5)
 	}
 }
