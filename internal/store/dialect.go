@@ -78,8 +78,11 @@ func (sqliteDialect) open(dsn string) (*sql.DB, *sql.DB, error) {
 	// million documents their indexes no longer fit in 2 MiB, and an
 	// import ran 1.4x faster with it (83 s to 59 s; the plain load too).
 	// Checkpoints are the checkpointer's (checkpoint.go); SQLite's own, at
-	// 20,000 pages (80 MiB of WAL), only if it falls behind.
-	write, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(20000)")
+	// 20,000 pages (80 MiB of WAL), only if it falls behind, as it does
+	// under a long stream of writes (the WAL can only start over between
+	// two commits). The WAL file then shrinks back to 16 MiB.
+	write, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(20000)"+
+		"&_pragma=journal_size_limit(16777216)")
 	if err != nil {
 		return nil, nil, err
 	}
