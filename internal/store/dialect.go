@@ -80,9 +80,8 @@ func (sqliteDialect) open(dsn string) (*sql.DB, *sql.DB, error) {
 	// Checkpoints are the checkpointer's (checkpoint.go); SQLite's own, at
 	// 20,000 pages (80 MiB of WAL), only if it falls behind, as it does
 	// under a long stream of writes (the WAL can only start over between
-	// two commits). The WAL file then shrinks back to 16 MiB.
-	write, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(20000)"+
-		"&_pragma=journal_size_limit(16777216)")
+	// two commits).
+	write, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(20000)")
 	if err != nil {
 		return nil, nil, err
 	}

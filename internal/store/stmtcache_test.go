@@ -132,4 +132,22 @@ func TestCheckpointer(t *testing.T) {
 		}
 		time.Sleep(checkpointEvery / 5)
 	}
+	// Once the database is idle, a WAL past its bound is cut back.
+	walSize := func() int64 {
+		st, err := os.Stat(path + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Size()
+	}
+	if walSize() == 0 {
+		t.Fatal("no WAL to cut")
+	}
+	db.ckpt.truncateAt.Store(10)
+	for walSize() > 0 {
+		if time.Now().After(deadline.Add(10 * checkpointEvery)) {
+			t.Fatalf("the WAL of an idle database stayed at %d bytes", walSize())
+		}
+		time.Sleep(checkpointEvery / 5)
+	}
 }
