@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,18 +25,23 @@ type checkpointer struct {
 	conn       *sql.DB
 	stop       chan struct{}
 	done       sync.WaitGroup
-	lastFrames int          // the WAL's size at the last tick, to tell an idle database
-	truncateAt atomic.Int64 // truncateFrames; lowered by tests
+	wal        string       // the WAL file's path
+	lastFrames int          // the WAL's frames at the last tick, to tell an idle database
+	truncateAt atomic.Int64 // truncateBytes; lowered by tests
 }
 
 func startCheckpointer(path string) (*checkpointer, error) {
-	conn, err := sql.Open("sqlite", path+"?_busy_timeout=10000")
+	// No busy timeout: a checkpoint that would have to wait for a reader
+	// or the writer gives up at once, and tries again at the next tick. A
+	// TRUNCATE that waited would hold the write lock meanwhile, and every
+	// write would wait behind a long read.
+	conn, err := sql.Open("sqlite", path+"?_busy_timeout=0")
 	if err != nil {
 		return nil, err
 	}
 	conn.SetMaxOpenConns(1)
-	c := &checkpointer{conn: conn, stop: make(chan struct{})}
-	c.truncateAt.Store(truncateFrames)
+	c := &checkpointer{conn: conn, stop: make(chan struct{}), wal: path + "-wal"}
+	c.truncateAt.Store(truncateBytes)
 	c.done.Go(func() {
 		t := time.NewTicker(checkpointEvery)
 		defer t.Stop()
@@ -51,10 +57,11 @@ func startCheckpointer(path string) (*checkpointer, error) {
 	return c, nil
 }
 
-// truncateFrames is the WAL size (in pages) above which an idle database's
-// WAL file is cut back to nothing: a long stream of writes can grow it to
-// SQLite's own threshold (80 MiB), and the file would stay that size.
-const truncateFrames = 4096
+// truncateBytes is the WAL file's size above which an idle database's WAL
+// is cut back to nothing: a long stream of writes can grow it to SQLite's
+// own threshold (80 MiB), and the file would stay that size (SQLite
+// reuses it from the start without shrinking it).
+const truncateBytes = 16 << 20
 
 func (c *checkpointer) tick() {
 	// PASSIVE: copies what no reader still needs, waits for nobody. An
@@ -64,13 +71,17 @@ func (c *checkpointer) tick() {
 		return
 	}
 	// Idle: everything copied, nothing written since the last tick. Only
-	// then TRUNCATE, which waits for the writer; cutting the file during
-	// a stream of writes would make every commit grow it again (9% of a
-	// large import's time when SQLite's journal_size_limit did it).
-	if busy == 0 && int64(frames) >= c.truncateAt.Load() && copied == frames && frames == c.lastFrames {
+	// then TRUNCATE: cutting the file during a stream of writes would make
+	// every commit grow it again (9% of a large import's time when
+	// SQLite's journal_size_limit did it). It gives up rather than wait.
+	idle := busy == 0 && copied == frames && frames == c.lastFrames
+	c.lastFrames = frames
+	if !idle {
+		return
+	}
+	if st, err := os.Stat(c.wal); err == nil && st.Size() > c.truncateAt.Load() {
 		_, _ = c.conn.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 	}
-	c.lastFrames = frames
 }
 
 func (c *checkpointer) close() error {

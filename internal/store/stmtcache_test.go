@@ -143,11 +143,64 @@ func TestCheckpointer(t *testing.T) {
 	if walSize() == 0 {
 		t.Fatal("no WAL to cut")
 	}
-	db.ckpt.truncateAt.Store(10)
+	db.ckpt.truncateAt.Store(1)
 	for walSize() > 0 {
 		if time.Now().After(deadline.Add(10 * checkpointEvery)) {
 			t.Fatalf("the WAL of an idle database stayed at %d bytes", walSize())
 		}
 		time.Sleep(checkpointEvery / 5)
+	}
+}
+
+// TestCheckpointerNeverHoldsUpWrites: while a long read holds the WAL, the
+// checkpointer's attempts to cut it back give up at once instead of
+// holding the write lock until the read ends.
+func TestCheckpointerNeverHoldsUpWrites(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.ckpt.truncateAt.Store(1) // any WAL is worth cutting
+	insert := func(code string) error {
+		return db.Write(ctx, func(tx *Tx) error {
+			_, err := tx.exec(ctx, `INSERT INTO agents (code, created_at) VALUES ($1, $2)`, code, "2026-11-30T00:00:00Z")
+			return err
+		})
+	}
+	if err := insert("A0"); err != nil {
+		t.Fatal(err)
+	}
+	reading := make(chan struct{})
+	readDone := make(chan error, 1)
+	go func() {
+		readDone <- db.Read(ctx, func(tx *Tx) error {
+			var n int
+			if err := tx.queryRow(ctx, `SELECT count(*) FROM agents`).Scan(&n); err != nil {
+				return err
+			}
+			close(reading)
+			time.Sleep(20 * checkpointEvery) // a long report
+			return nil
+		})
+	}()
+	<-reading
+	time.Sleep(4 * checkpointEvery) // the database is idle: the checkpointer tries to cut the WAL
+	for i := range 5 {
+		start := time.Now()
+		if err := insert(fmt.Sprintf("B%d", i)); err != nil {
+			t.Fatal(err)
+		}
+		if took := time.Since(start); took > 5*checkpointEvery {
+			t.Fatalf("a one-row write took %s behind a long read", took)
+		}
+		time.Sleep(2 * checkpointEvery)
+	}
+	if err := <-readDone; err != nil {
+		t.Fatal(err)
 	}
 }
