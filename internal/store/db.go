@@ -188,23 +188,45 @@ func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
 	return fn(&Tx{tx: sqlTx, d: db.dialect, cache: db.readStmts})
 }
 
+// cached returns the transaction's handle on the pool's prepared statement
+// of q (made once per transaction: a handle per call would pile up until
+// the commit), or nil when the pool has none yet.
+//
+// One prepared statement serves every run of its query in the
+// transaction, so the rows of a query must be closed before the same
+// query runs again (as with Tx.prepared); the store never nests them.
+func (t *Tx) cached(ctx context.Context, q string) *sql.Stmt {
+	if s, ok := t.stmts[q]; ok {
+		return s
+	}
+	s := t.cache.get(q)
+	if s == nil {
+		return nil
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	t.stmts[q] = t.tx.StmtContext(ctx, s)
+	return t.stmts[q]
+}
+
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	if s := t.cache.get(q); s != nil {
-		return t.tx.StmtContext(ctx, s).ExecContext(ctx, args...)
+	if s := t.cached(ctx, q); s != nil {
+		return s.ExecContext(ctx, args...)
 	}
 	return t.tx.ExecContext(ctx, q, args...)
 }
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	if s := t.cache.get(q); s != nil {
-		return t.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
+	if s := t.cached(ctx, q); s != nil {
+		return s.QueryContext(ctx, args...)
 	}
 	return t.tx.QueryContext(ctx, q, args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	if s := t.cache.get(q); s != nil {
-		return t.tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
+	if s := t.cached(ctx, q); s != nil {
+		return s.QueryRowContext(ctx, args...)
 	}
 	return t.tx.QueryRowContext(ctx, q, args...)
 }
