@@ -70,7 +70,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	lang := langOf(r)
 	status, d := s.classify(err, lang)
 	if status == http.StatusInternalServerError {
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.Error("request failed", "method", r.Method, "path", auth.LogPath(r.URL.Path), "err", err)
 	}
 	if status == http.StatusMethodNotAllowed {
 		w.Header().Set("Allow", "GET, POST")

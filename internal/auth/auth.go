@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Role is what an actor is allowed to do.
@@ -119,6 +120,21 @@ func NewToken() (secret, hash string, err error) {
 	}
 	secret = "cobro_" + base64.RawURLEncoding.EncodeToString(b)
 	return secret, HashToken(secret), nil
+}
+
+// SharePrefix begins the path of a shared statement's link, whose next
+// segment is the link's secret.
+const SharePrefix = "/s/"
+
+// LogPath is a request path as a log may hold it: a shared link's secret
+// is replaced by "{token}", whatever follows it and whether or not the
+// request matched a route (the API's secrets travel in a header, never in
+// the path).
+func LogPath(path string) string {
+	if rest, ok := strings.CutPrefix(path, SharePrefix); ok && rest != "" {
+		return SharePrefix + "{token}"
+	}
+	return path
 }
 
 // HashToken is the stored form of a token secret.

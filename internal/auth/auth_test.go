@@ -141,3 +141,18 @@ func FuzzVerify(f *testing.F) {
 		_ = h.Verify(context.Background(), stored, pw)
 	})
 }
+
+func TestLogPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/s/abc":            "/s/{token}",
+		"/s/abc/x":          "/s/{token}",
+		"/s/":               "/s/",
+		"/customers/C-1":    "/customers/C-1",
+		"/statements/s/abc": "/statements/s/abc",
+		"/api/v1/customers": "/api/v1/customers",
+	} {
+		if got := LogPath(in); got != want {
+			t.Errorf("LogPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

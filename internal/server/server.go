@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,6 +20,7 @@ import (
 
 	"cobro/internal/api"
 	"cobro/internal/app"
+	"cobro/internal/auth"
 )
 
 // Config configures a server.
@@ -81,11 +81,8 @@ func (s *Server) observe(mux *http.ServeMux) http.Handler {
 			}
 			// The query string may hold search terms; the Authorization
 			// header is never logged, nor a secret in the path (a shared
-			// statement's link): its route is logged instead.
-			path := r.URL.Path
-			if strings.Contains(pattern, "{token}") {
-				_, path, _ = strings.Cut(pattern, " ")
-			}
+			// statement's link).
+			path := auth.LogPath(r.URL.Path)
 			if p := recover(); p != nil {
 				s.log.Error("panic serving request", "method", r.Method, "path", path, "panic", p)
 				if !rec.wrote {

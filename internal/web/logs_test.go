@@ -36,11 +36,14 @@ func TestNoSecretInLogs(t *testing.T) {
 	}
 	srv := httptest.NewServer(server.New(a, log, server.Config{Extra: pages.Register}).Handler())
 	defer srv.Close()
-	for _, req := range []struct{ path, token string }{
-		{"/s/sharesecretXYZ123", ""},
-		{"/api/v1/customers?search=nunez", "cobro_tokensecretABC987"},
+	for _, req := range []struct{ method, path, token string }{
+		{"GET", "/s/sharesecretXYZ123", ""},
+		{"GET", "/s/sharesecretXYZ123/", ""},  // no route: 404
+		{"POST", "/s/sharesecretXYZ123", ""},  // no such method: 405
+		{"POST", "/s/sharesecretXYZ123/", ""}, // neither
+		{"GET", "/api/v1/customers?search=nunez", "cobro_tokensecretABC987"},
 	} {
-		r, _ := http.NewRequest("GET", srv.URL+req.path, nil)
+		r, _ := http.NewRequest(req.method, srv.URL+req.path, nil)
 		if req.token != "" {
 			r.Header.Set("Authorization", "Bearer "+req.token)
 		}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"cobro/internal/app"
+	"cobro/internal/auth"
 	"cobro/internal/i18n"
 	"cobro/internal/pdf"
 )
@@ -132,7 +133,7 @@ func (s *Server) share(w http.ResponseWriter, r *http.Request) {
 	if r.TLS != nil || s.secure {
 		scheme = "https"
 	}
-	link := scheme + "://" + r.Host + "/s/" + secret
+	link := scheme + "://" + r.Host + auth.SharePrefix + secret
 	s.render(w, r, "share", http.StatusOK, s.newPage(r, "web.share_title", shareData{Customer: c, URL: link, Days: int(app.ShareTTL.Hours() / 24)}))
 }
 

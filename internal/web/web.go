@@ -111,7 +111,7 @@ var routes = []route{
 	{"GET /customers/{id}/statement.pdf", false, (*Server).statement},
 	{"GET /customers/{id}/report", false, (*Server).report},
 	{"POST /customers/{id}/share", false, (*Server).share},
-	{"GET /s/{token}", true, (*Server).shared},
+	{"GET " + auth.SharePrefix + "{token}", true, (*Server).shared},
 	{"GET /debts", false, (*Server).debts},
 	{"GET /debts/export/{format}", false, (*Server).exportDebts},
 	{"POST /debts/lists", false, (*Server).saveList},
@@ -240,7 +240,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 }
 
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.Error("page failed", "path", r.URL.Path, "err", err)
+	s.log.Error("page failed", "path", auth.LogPath(r.URL.Path), "err", err)
 	http.Error(w, i18n.T(s.lang(r, sessionOf(r)), "web.server_error"), http.StatusInternalServerError)
 }
 
