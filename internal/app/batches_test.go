@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"cobro/internal/app"
 	"cobro/internal/dbtest"
@@ -79,4 +81,40 @@ func TestImportBatchesAroundFailures(t *testing.T) {
 		}
 		checkClean(t, a)
 	})
+}
+
+// TestImportReaderStopsWhenApplyingPanics: the reader a batch ahead must
+// not be left waiting forever (with the file open) when applying a batch
+// panics and the panic is recovered above the import, as the server does.
+func TestImportReaderStopsWhenApplyingPanics(t *testing.T) {
+	db, err := store.Open(context.Background(), dbtest.DSN(t, "sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	a, _, _ := world(t, db)
+	var f strings.Builder
+	f.WriteString("document_id,customer_id,kind,number,issue_date,due_date,currency,amount,open_amount,status\n")
+	for i := range 50 {
+		fmt.Fprintf(&f, "P-%d,C1,invoice,N-%d,2026-10-01,2026-12-01,EUR,1.00,1.00,\n", i, i)
+	}
+	readers := func() int {
+		buf := make([]byte, 1<<20)
+		return strings.Count(string(buf[:runtime.Stack(buf, true)]), "internal/app.batches[")
+	}
+	func() {
+		defer func() { _ = recover() }()
+		_, _ = a.ImportDocuments(context.Background(), sys, strings.NewReader(f.String()), app.ImportOptions{File: "p.csv", Format: "csv",
+			BatchSize: 1, Progress: func(app.ImportReport) { panic("boom") }})
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for readers() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the import's reader goroutine was left behind")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -260,6 +261,10 @@ func batches[R any](ctx context.Context, im *importer,
 	}
 	chunks := make(chan chunk, 1)
 	stop := make(chan struct{})
+	// The reader stops when a batch fails, and also when applying one
+	// panics: it must not wait forever to hand over its next batch.
+	halt := sync.OnceFunc(func() { close(stop) })
+	defer halt()
 	var sum erpimport.Summary
 	var readErr error
 	go func() {
@@ -317,7 +322,7 @@ func batches[R any](ctx context.Context, im *importer,
 			err = im.apply(ctx, func(tx *store.Tx, write bool) (batchResult, error) { return apply(tx, c.rows, write) })
 		}
 		if err != nil {
-			close(stop)
+			halt()
 		}
 	}
 	// The reader is done: its results are safe to read.
