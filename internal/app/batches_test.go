@@ -87,15 +87,7 @@ func TestImportBatchesAroundFailures(t *testing.T) {
 // not be left waiting forever (with the file open) when applying a batch
 // panics and the panic is recovered above the import, as the server does.
 func TestImportReaderStopsWhenApplyingPanics(t *testing.T) {
-	db, err := store.Open(context.Background(), dbtest.DSN(t, "sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	a, _, _ := world(t, db)
+	a, _, _ := world(t, dbtest.Open(t, "sqlite"))
 	var f strings.Builder
 	f.WriteString("document_id,customer_id,kind,number,issue_date,due_date,currency,amount,open_amount,status\n")
 	for i := range 50 {

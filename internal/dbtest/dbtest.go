@@ -29,19 +29,23 @@ var warnOnce sync.Once
 func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Helper()
 	for _, kind := range []string{"sqlite", "postgres"} {
-		t.Run(kind, func(t *testing.T) {
-			dsn := DSN(t, kind)
-			db, err := store.Open(context.Background(), dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if err := db.Migrate(context.Background()); err != nil {
-				t.Fatal(err)
-			}
-			fn(t, db)
-		})
+		t.Run(kind, func(t *testing.T) { fn(t, Open(t, kind)) })
 	}
+}
+
+// Open returns a migrated empty database of kind ("sqlite" or
+// "postgres"), closed and removed when the test ends.
+func Open(t testing.TB, kind string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), DSN(t, kind))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
 
 // DSN returns the DSN of a fresh, empty database of kind ("sqlite" or

@@ -181,14 +181,7 @@ func TestDemoShape(t *testing.T) {
 // with the same figures; another seed gives others.
 func TestDemoDeterministic(t *testing.T) {
 	build := func(seed uint64) []app.CustomerView {
-		db, err := store.Open(context.Background(), dbtest.DSN(t, "sqlite"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		if err := db.Migrate(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		db := dbtest.Open(t, "sqlite")
 		a := newApp(db)
 		if _, err := demo.Seed(context.Background(), a, demo.Options{Seed: seed, Customers: 80, Today: civil.Of(now)}); err != nil {
 			t.Fatal(err)

@@ -9,18 +9,26 @@ import (
 	"time"
 )
 
+// openSQLite opens a migrated SQLite database at path (dbtest cannot serve
+// this package's own tests).
+func openSQLite(t *testing.T, path string) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), "sqlite:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 // The cache is SQLite's only (pgx caches statements itself), so this test
 // runs on SQLite alone.
 func TestStmtCache(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openSQLite(t, filepath.Join(t.TempDir(), "c.db"))
 	const q = `SELECT count(*) FROM customers WHERE id > $1`
 	count := func(tx *Tx) (n int) {
 		if err := tx.queryRow(ctx, q, "").Scan(&n); err != nil {
@@ -58,7 +66,7 @@ func TestStmtCache(t *testing.T) {
 	}
 	// The prepared statement answers like the plain query, also after the
 	// data changed, in a read and a write transaction.
-	err = db.Write(ctx, func(tx *Tx) error {
+	err := db.Write(ctx, func(tx *Tx) error {
 		_, err := tx.exec(ctx, `INSERT INTO customers (id, name, search_key, tax_id, email, phone, language, agent, segment, zone, route,
 			credit_limit_minor, currency, created_at, updated_at) VALUES ('C1','n','n','','','','es','A1','','','',NULL,'EUR','x','x')`)
 		if err != nil {
@@ -98,14 +106,7 @@ func TestStmtCache(t *testing.T) {
 func TestCheckpointer(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "c.db")
-	db, err := Open(ctx, "sqlite:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openSQLite(t, path)
 	size := func() int64 {
 		st, err := os.Stat(path)
 		if err != nil {
@@ -114,7 +115,7 @@ func TestCheckpointer(t *testing.T) {
 		return st.Size()
 	}
 	before := size()
-	err = db.Write(ctx, func(tx *Tx) error {
+	err := db.Write(ctx, func(tx *Tx) error {
 		for i := range 2000 {
 			if _, err := tx.exec(ctx, `INSERT INTO agents (code, created_at) VALUES ($1, $2)`, fmt.Sprintf("AGENT-%06d", i), "2026-11-30T00:00:00Z"); err != nil {
 				return err
@@ -157,14 +158,7 @@ func TestCheckpointer(t *testing.T) {
 // holding the write lock until the read ends.
 func TestCheckpointerNeverHoldsUpWrites(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openSQLite(t, filepath.Join(t.TempDir(), "c.db"))
 	db.ckpt.truncateAt.Store(1) // any WAL is worth cutting
 	insert := func(code string) error {
 		return db.Write(ctx, func(tx *Tx) error {
