@@ -155,6 +155,14 @@ func idem(r *http.Request, body []byte) app.Idem {
 	return app.Idem{Key: key, Hash: app.HashRequest([]byte(r.Method), []byte(r.URL.Path), body)}
 }
 
+// outcomeStatus is the status of a change's outcome, as first answered.
+func outcomeStatus(o app.Outcome) int {
+	if o == app.OutcomeCreated {
+		return http.StatusCreated
+	}
+	return http.StatusOK
+}
+
 // answer writes a use case's result, or its stored replay.
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, status int, v any, replay *app.Replay, err error) {
 	switch {
@@ -162,7 +170,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, status int, v an
 		s.fail(w, r, err)
 	case replay != nil:
 		w.Header().Set("Idempotent-Replayed", "true")
-		writeRaw(w, replay.Status, replay.Body)
+		writeRaw(w, outcomeStatus(replay.Outcome), replay.Body)
 	default:
 		writeJSON(w, status, v)
 	}

@@ -34,7 +34,6 @@ var sentinels = []struct {
 }{
 	{app.ErrKeyRequired, http.StatusBadRequest, "idempotency_key_required"},
 	{app.ErrKeyReused, http.StatusUnprocessableEntity, "idempotency_key_reused"},
-	{app.ErrKeyRunning, http.StatusConflict, "idempotency_key_in_use"},
 	{app.ErrNoCompany, http.StatusConflict, "company_not_set_up"},
 	{app.ErrAtomicRejected, http.StatusUnprocessableEntity, "atomic_rejected"},
 	{store.ErrNotFound, http.StatusNotFound, "not_found"},

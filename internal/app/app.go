@@ -25,6 +25,9 @@ type App struct {
 	now    func() time.Time
 	log    *slog.Logger
 	hasher *auth.Hasher
+	// afterClaim, when set (by tests), runs in the change envelope right
+	// after a key is claimed, inside the transaction.
+	afterClaim func(context.Context)
 
 	mu       sync.Mutex
 	loc      *time.Location
@@ -146,22 +149,21 @@ func (a *App) RefreshCalendar(ctx context.Context, today civil.Date) error {
 		if err != nil {
 			return err
 		}
-		deltas := map[string]ledger.Figures{}
+		var fx ledger.Effects
 		for _, d := range docs {
-			delta := ledger.OfDocument(d, today).Sub(ledger.OfDocument(d, asOf))
-			if !delta.IsZero() {
-				deltas[d.CustomerID] = deltas[d.CustomerID].Add(delta)
-				moved++
-			}
-		}
-		if _, err := tx.Accounts(ctx, keys(deltas), true); err != nil {
-			return err
-		}
-		now := a.now()
-		for id, d := range deltas {
-			if err := tx.AddFigures(ctx, id, d, now); err != nil {
+			delta, err := ledger.OfDocument(d, today).Sub(ledger.OfDocument(d, asOf))
+			if err != nil {
 				return err
 			}
+			if !delta.IsZero() {
+				moved++
+			}
+			if err := fx.Move(d.CustomerID, delta); err != nil {
+				return err
+			}
+		}
+		if err := a.apply(ctx, tx, origin{actor: "system", source: "calendar"}, fx); err != nil {
+			return err
 		}
 		return tx.SetFiguresAsOf(ctx, today)
 	})

@@ -48,7 +48,12 @@ func (a *App) Check(ctx context.Context) ([]store.Violation, error) {
 				byCols[c.CustomerID] = append(byCols[c.CustomerID], c)
 			}
 			for _, acc := range accs {
-				want := ledger.Compute(byDocs[acc.ID], byCols[acc.ID], asOf)
+				want, err := ledger.Compute(byDocs[acc.ID], byCols[acc.ID], asOf)
+				if err != nil {
+					out = append(out, store.Violation{Rule: "stored figures equal their recomputation", Entity: "customer",
+						ID: acc.ID, Detail: fmt.Sprintf("stored %+v, recomputed out of range: %v", acc.Figures, err)})
+					continue
+				}
 				if want != acc.Figures {
 					out = append(out, store.Violation{Rule: "stored figures equal their recomputation", Entity: "customer",
 						ID: acc.ID, Detail: fmt.Sprintf("stored %+v, recomputed %+v", acc.Figures, want)})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -95,257 +94,176 @@ func (a *App) RecordCollection(ctx context.Context, actor auth.Actor, idem Idem,
 		c.State = ledger.InHand
 	}
 	var view CollectionView
-	replay, err := a.idempotent(ctx, actor, idem, http.StatusCreated, func(tx *store.Tx) (any, error) {
-		_, asOf, err := tx.Company(ctx, true)
-		if err != nil {
-			return nil, err
-		}
-		acc, err := a.visibleAccount(ctx, tx, actor, c.CustomerID, true)
-		if err != nil {
-			return nil, err
-		}
-		docs, err := tx.Documents(ctx, docIDs(c.Allocations))
-		if err != nil {
-			return nil, err
-		}
-		if err := ledger.CheckNewCollection(acc.Customer, c, docs); err != nil {
-			return nil, err
-		}
-		if err := tx.InsertCollection(ctx, c, now); err != nil {
-			return nil, err
-		}
-		delta := ledger.CollectionDelta(ledger.Collection{}, c)
-		d, err := a.movePending(ctx, tx, c.Allocations, docs, +1, asOf)
-		if err != nil {
-			return nil, err
-		}
-		if err := tx.AddFigures(ctx, c.CustomerID, delta.Add(d), now); err != nil {
-			return nil, err
-		}
-		if err := tx.Audit(ctx, store.AuditEntry{At: now, Actor: actor.Name, Source: source(actor, c.DeviceID),
-			Action: "collection.record", Entity: "collection", EntityID: c.ID, CustomerID: c.CustomerID,
-			IdempotencyKey: idem.Key, Detail: auditCollection(c)}); err != nil {
-			return nil, err
-		}
-		view = collectionView(c)
-		return view, nil
-	})
+	replay, err := a.run(ctx, actor, change{action: auth.RecordCollection, idem: idem, outcome: OutcomeCreated, device: c.DeviceID,
+		decide: func(tx *store.Tx, asOf civil.Date) (any, ledger.Effects, error) {
+			acc, err := a.visibleAccount(ctx, tx, actor, c.CustomerID, true)
+			if err != nil {
+				return nil, ledger.Effects{}, err
+			}
+			docs, err := tx.Documents(ctx, docIDs(c.Allocations))
+			if err != nil {
+				return nil, ledger.Effects{}, err
+			}
+			ch, err := ledger.RecordCollection(acc.Customer, c, docs, asOf)
+			if err != nil {
+				return nil, ledger.Effects{}, err
+			}
+			if err := a.writeCollection(ctx, tx, ch); err != nil {
+				return nil, ledger.Effects{}, err
+			}
+			view = collectionView(ch.New)
+			return view, ch.Effects, nil
+		}})
 	return view, replay, err
 }
 
-// movePending adds (sign +1) or takes back (sign -1) allocations from
-// their documents' pending amounts and returns how that moves the figures.
-func (a *App) movePending(ctx context.Context, tx *store.Tx, allocs []ledger.Allocation, docs map[string]ledger.Document,
-	sign int64, asOf civil.Date) (ledger.Figures, error) {
-	var delta ledger.Figures
+// writeCollection writes a decided change's own rows: the collection, its
+// new allocations, the pending amounts it moves on documents (guarded in
+// SQL, so a concurrent writer can never make it over-allocate), the
+// acknowledgement of its allocations and the document it creates. Figures,
+// audit and outbox are the envelope's.
+func (a *App) writeCollection(ctx context.Context, tx *store.Tx, ch ledger.CollectionChange) error {
+	if !ch.Changed() {
+		return nil
+	}
 	now := a.now()
-	for i, al := range allocs {
-		old := docs[al.DocumentID]
-		ok, err := tx.AddPending(ctx, al.DocumentID, sign*al.Amount, now)
+	old, nc := ch.Old, ch.New
+	if old.ID == "" {
+		if err := tx.InsertCollection(ctx, nc, now); err != nil {
+			return err
+		}
+	} else if len(nc.Allocations) > len(old.Allocations) {
+		if err := tx.InsertAllocations(ctx, nc.ID, nc.Allocations[len(old.Allocations):], now); err != nil {
+			return err
+		}
+	}
+	for _, m := range ch.Pending {
+		ok, err := tx.AddPending(ctx, m.DocumentID, m.Amount, now)
 		if err != nil {
-			return delta, err
+			return err
 		}
 		if !ok {
-			return delta, &ledger.RuleError{Err: ledger.ErrOverAllocated, Code: "allocation_exceeds_open",
-				Field: fmt.Sprintf("allocations[%d].amount", i), Message: fmt.Sprintf("document %q no longer has that much open", al.DocumentID)}
+			return &ledger.RuleError{Err: ledger.ErrOverAllocated, Code: "allocation_exceeds_open",
+				Field: fmt.Sprintf("allocations[%d].amount", m.Index), Message: fmt.Sprintf("document %q no longer has that much open", m.DocumentID)}
 		}
-		nw := old
-		nw.Pending += sign * al.Amount
-		docs[al.DocumentID] = nw
-		delta = delta.Add(ledger.DocumentDelta(old, nw, asOf))
 	}
-	return delta, nil
+	if old.ID == "" {
+		return nil
+	}
+	if !old.Acked() && nc.Acked() {
+		if err := tx.AckAllocations(ctx, nc.ID); err != nil {
+			return err
+		}
+	}
+	if ch.Created != nil {
+		if err := tx.InsertDocuments(ctx, []ledger.Document{*ch.Created}, now); err != nil {
+			return err
+		}
+	}
+	return tx.UpdateCollection(ctx, nc, now)
 }
 
-// changeCollection runs a change of an existing collection: it loads the
-// collection and its customer (locked), lets change compute the new state,
-// and stores it with its figures and audit record.
-func (a *App) changeCollection(ctx context.Context, actor auth.Actor, action auth.Action, idem Idem, id, auditAction string,
-	detail map[string]any, change func(tx *store.Tx, c ledger.Collection, asOf civil.Date) (ledger.Collection, ledger.Figures, error)) (CollectionView, *Replay, error) {
-	if err := actor.Check(action); err != nil {
-		return CollectionView{}, nil, err
-	}
-	if _, err := a.Today(ctx); err != nil {
-		return CollectionView{}, nil, err
-	}
+// changeCollection runs a change of an existing collection through the
+// envelope: it loads the collection and its customer (locked), lets decide
+// compute the change and writes its rows.
+func (a *App) changeCollection(ctx context.Context, actor auth.Actor, action auth.Action, idem Idem, id string,
+	decide func(tx *store.Tx, c ledger.Collection, asOf civil.Date) (ledger.CollectionChange, error)) (CollectionView, *Replay, error) {
 	var view CollectionView
-	replay, err := a.idempotent(ctx, actor, idem, http.StatusOK, func(tx *store.Tx) (any, error) {
-		_, asOf, err := tx.Company(ctx, true)
-		if err != nil {
-			return nil, err
-		}
-		c, err := tx.Collection(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := a.visibleAccount(ctx, tx, actor, c.CustomerID, true); err != nil {
-			return nil, err
-		}
-		// Re-read under the customer's lock: another writer may have
-		// changed it between the two reads.
-		if c, err = tx.Collection(ctx, id); err != nil {
-			return nil, err
-		}
-		nc, docDelta, err := change(tx, c, asOf)
-		if err != nil {
-			return nil, err
-		}
-		now := a.now()
-		if !sameCollection(c, nc) {
-			if err := tx.UpdateCollection(ctx, nc, now); err != nil {
-				return nil, err
+	replay, err := a.run(ctx, actor, change{action: action, idem: idem, outcome: OutcomeOK,
+		decide: func(tx *store.Tx, asOf civil.Date) (any, ledger.Effects, error) {
+			c, err := tx.Collection(ctx, id)
+			if err != nil {
+				return nil, ledger.Effects{}, err
 			}
-			delta := ledger.CollectionDelta(c, nc).Add(docDelta)
-			if err := tx.AddFigures(ctx, c.CustomerID, delta, now); err != nil {
-				return nil, err
+			if _, err := a.visibleAccount(ctx, tx, actor, c.CustomerID, true); err != nil {
+				return nil, ledger.Effects{}, err
 			}
-			d := auditCollection(nc)
-			for k, v := range detail {
-				d[k] = v
+			// Re-read under the customer's lock: another writer may have
+			// changed it between the two reads.
+			if c, err = tx.Collection(ctx, id); err != nil {
+				return nil, ledger.Effects{}, err
 			}
-			if err := tx.Audit(ctx, store.AuditEntry{At: now, Actor: actor.Name, Source: source(actor, ""), Action: auditAction,
-				Entity: "collection", EntityID: c.ID, CustomerID: c.CustomerID, IdempotencyKey: idem.Key, Detail: d}); err != nil {
-				return nil, err
+			ch, err := decide(tx, c, asOf)
+			if err != nil {
+				return nil, ledger.Effects{}, err
 			}
-		}
-		view = collectionView(nc)
-		return view, nil
-	})
+			if err := a.writeCollection(ctx, tx, ch); err != nil {
+				return nil, ledger.Effects{}, err
+			}
+			view = collectionView(ch.New)
+			return view, ch.Effects, nil
+		}})
 	return view, replay, err
-}
-
-func sameCollection(a, b ledger.Collection) bool {
-	return a.State == b.State && a.AckedAt.Equal(b.AckedAt) && a.VoidReason == b.VoidReason &&
-		len(a.Allocations) == len(b.Allocations) && a.ReturnedDocument == b.ReturnedDocument
 }
 
 // AllocateCollection applies an advance payment (or the unallocated rest of
 // a collection) to documents.
 func (a *App) AllocateCollection(ctx context.Context, actor auth.Actor, idem Idem, id string, reqs []AllocationRequest) (CollectionView, *Replay, error) {
-	return a.changeCollection(ctx, actor, auth.RecordCollection, idem, id, "collection.allocate", nil,
-		func(tx *store.Tx, c ledger.Collection, asOf civil.Date) (ledger.Collection, ledger.Figures, error) {
+	return a.changeCollection(ctx, actor, auth.RecordCollection, idem, id,
+		func(tx *store.Tx, c ledger.Collection, asOf civil.Date) (ledger.CollectionChange, error) {
 			add, err := allocations(reqs, c.Amount.Currency)
 			if err != nil {
-				return c, ledger.Figures{}, err
+				return ledger.CollectionChange{}, err
 			}
 			docs, err := tx.Documents(ctx, docIDs(add))
 			if err != nil {
-				return c, ledger.Figures{}, err
+				return ledger.CollectionChange{}, err
 			}
-			nc, err := ledger.Allocate(c, add, docs)
-			if err != nil {
-				return c, ledger.Figures{}, err
-			}
-			if err := tx.InsertAllocations(ctx, c.ID, add, a.now()); err != nil {
-				return c, ledger.Figures{}, err
-			}
-			delta, err := a.movePending(ctx, tx, add, docs, +1, asOf)
-			return nc, delta, err
+			return ledger.AllocateCollection(c, add, docs, asOf)
 		})
 }
 
 // VoidCollection voids a collection recorded in error, with a reason. The
 // collection is kept; voiding it again returns the same void.
 func (a *App) VoidCollection(ctx context.Context, actor auth.Actor, idem Idem, id, reason string) (CollectionView, *Replay, error) {
-	return a.changeCollection(ctx, actor, auth.VoidCollection, idem, id, "collection.void", map[string]any{"reason": reason},
-		func(tx *store.Tx, c ledger.Collection, asOf civil.Date) (ledger.Collection, ledger.Figures, error) {
-			nc, err := ledger.Void(c, reason)
-			if err != nil || nc.State == c.State {
-				return nc, ledger.Figures{}, err
-			}
-			// Pending allocations stop counting; acknowledged ones are the
-			// ERP's to reverse, and the collection goes back to pending in
-			// the ERP so the void is exported.
-			var pending []ledger.Allocation
-			for _, al := range c.Allocations {
-				if !al.Acked {
-					pending = append(pending, al)
-				}
-			}
-			nc.AckedAt = time.Time{}
-			docs, err := tx.Documents(ctx, docIDs(pending))
+	return a.changeCollection(ctx, actor, auth.VoidCollection, idem, id,
+		func(tx *store.Tx, c ledger.Collection, asOf civil.Date) (ledger.CollectionChange, error) {
+			docs, err := tx.Documents(ctx, docIDs(ledger.Unacked(c)))
 			if err != nil {
-				return c, ledger.Figures{}, err
+				return ledger.CollectionChange{}, err
 			}
-			delta, err := a.movePending(ctx, tx, pending, docs, -1, asOf)
-			return nc, delta, err
+			return ledger.VoidCollection(c, reason, docs, asOf)
 		})
 }
 
 // ClearCollection records that a cheque or promissory note was paid.
 func (a *App) ClearCollection(ctx context.Context, actor auth.Actor, idem Idem, id string) (CollectionView, *Replay, error) {
-	return a.changeCollection(ctx, actor, auth.SettleInstrument, idem, id, "collection.clear", nil,
-		func(tx *store.Tx, c ledger.Collection, asOf civil.Date) (ledger.Collection, ledger.Figures, error) {
-			nc, err := ledger.Clear(c)
-			return nc, ledger.Figures{}, err
+	return a.changeCollection(ctx, actor, auth.SettleInstrument, idem, id,
+		func(_ *store.Tx, c ledger.Collection, _ civil.Date) (ledger.CollectionChange, error) {
+			return ledger.ClearCollection(c)
 		})
 }
 
 // ReturnCollection records that an instrument came back unpaid: what it
 // paid re-opens as a returned (unpaid) item.
 func (a *App) ReturnCollection(ctx context.Context, actor auth.Actor, idem Idem, id, reason string) (CollectionView, *Replay, error) {
-	return a.changeCollection(ctx, actor, auth.SettleInstrument, idem, id, "collection.return", map[string]any{"reason": reason},
-		func(tx *store.Tx, c ledger.Collection, asOf civil.Date) (ledger.Collection, ledger.Figures, error) {
-			if c.State == ledger.Bounced {
-				return c, ledger.Figures{}, nil // returning twice returns the same return
-			}
-			docID := "RET-" + c.ID
+	return a.changeCollection(ctx, actor, auth.SettleInstrument, idem, id,
+		func(_ *store.Tx, c ledger.Collection, asOf civil.Date) (ledger.CollectionChange, error) {
 			number := "RET-" + c.Instrument.Number
 			if c.Instrument.Number == "" {
 				number = "RET-" + c.ID[len(c.ID)-8:]
 			}
-			nc, doc, err := ledger.Return(c, docID, number)
-			if err != nil {
-				return nc, ledger.Figures{}, err
-			}
-			// The return goes to the ERP, like a void: an acknowledged
-			// advance payment that bounced must be reversed there too.
-			nc.AckedAt = time.Time{}
-			if doc == nil {
-				return nc, ledger.Figures{}, nil
-			}
-			doc.IssueDate, doc.DueDate = asOf, asOf
-			nc.ReturnedDocument = doc.ID
-			if err := tx.InsertDocuments(ctx, []ledger.Document{*doc}, a.now()); err != nil {
-				return c, ledger.Figures{}, err
-			}
-			return nc, ledger.OfDocument(*doc, asOf), nil
+			return ledger.ReturnCollection(c, "RET-"+c.ID, number, reason, asOf)
 		})
 }
 
 // AckCollection records that the ERP has the collection: from now on the
 // ERP's open amounts include its allocations.
 func (a *App) AckCollection(ctx context.Context, actor auth.Actor, idem Idem, id string) (CollectionView, *Replay, error) {
-	return a.changeCollection(ctx, actor, auth.AckCollection, idem, id, "collection.ack", nil,
-		func(tx *store.Tx, c ledger.Collection, asOf civil.Date) (ledger.Collection, ledger.Figures, error) {
-			return a.ack(ctx, tx, c, asOf)
+	return a.changeCollection(ctx, actor, auth.AckCollection, idem, id,
+		func(tx *store.Tx, c ledger.Collection, asOf civil.Date) (ledger.CollectionChange, error) {
+			return a.decideAck(ctx, tx, c, asOf)
 		})
 }
 
-func (a *App) ack(ctx context.Context, tx *store.Tx, c ledger.Collection, asOf civil.Date) (ledger.Collection, ledger.Figures, error) {
-	if c.Acked() {
-		return c, ledger.Figures{}, nil
-	}
-	nc := c
-	nc.AckedAt = a.now()
-	var pending []ledger.Allocation
-	nc.Allocations = make([]ledger.Allocation, len(c.Allocations))
-	for i, al := range c.Allocations {
-		if !al.Acked && c.State != ledger.Voided {
-			pending = append(pending, al)
-		}
-		al.Acked = true
-		nc.Allocations[i] = al
-	}
-	if err := tx.AckAllocations(ctx, c.ID); err != nil {
-		return c, ledger.Figures{}, err
-	}
-	docs, err := tx.Documents(ctx, docIDs(pending))
+// decideAck decides the ERP's acknowledgement of c, reading the documents
+// whose pending amounts it moves.
+func (a *App) decideAck(ctx context.Context, tx *store.Tx, c ledger.Collection, asOf civil.Date) (ledger.CollectionChange, error) {
+	docs, err := tx.Documents(ctx, docIDs(ledger.Unacked(c)))
 	if err != nil {
-		return c, ledger.Figures{}, err
+		return ledger.CollectionChange{}, err
 	}
-	delta, err := a.movePending(ctx, tx, pending, docs, -1, asOf)
-	return nc, delta, err
+	return ledger.AckCollection(c, a.now(), docs, asOf)
 }
 
 // Collection returns one collection the actor may see.
@@ -397,13 +315,4 @@ func source(actor auth.Actor, device string) string {
 		return actor.Source + " device=" + device
 	}
 	return actor.Source
-}
-
-func auditCollection(c ledger.Collection) map[string]any {
-	allocs := make([]map[string]any, 0, len(c.Allocations))
-	for _, al := range c.Allocations {
-		allocs = append(allocs, map[string]any{"document_id": al.DocumentID, "amount_minor": al.Amount})
-	}
-	return map[string]any{"amount_minor": c.Amount.Minor, "currency": c.Amount.Currency, "instrument": c.Instrument.Kind,
-		"state": c.State, "allocations": allocs, "collected_at": c.CollectedAt.UTC()}
 }

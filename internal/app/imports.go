@@ -105,6 +105,9 @@ type batchResult struct {
 	inserted, updated, unchanged, closed int
 	newAgents                            []string
 	errs                                 [][]*erpimport.RowError
+	// fx are the batch's effects, which the change envelope applies in the
+	// batch's transaction.
+	fx ledger.Effects
 }
 
 // importer runs the shared frame of every import: the run record, batches
@@ -150,7 +153,9 @@ func (im *importer) apply(ctx context.Context, fn func(tx *store.Tx, write bool)
 	var err error
 	switch {
 	case im.single != nil:
-		res, err = fn(im.single, true)
+		if res, err = fn(im.single, true); err == nil {
+			err = im.a.apply(ctx, im.single, im.origin(), res.fx)
+		}
 	case im.opt.DryRun:
 		err = im.a.db.Read(ctx, func(tx *store.Tx) error {
 			res, err = fn(tx, false)
@@ -160,6 +165,9 @@ func (im *importer) apply(ctx context.Context, fn func(tx *store.Tx, write bool)
 		err = im.a.db.Write(ctx, func(tx *store.Tx) error {
 			res, err = fn(tx, true)
 			if err != nil {
+				return err
+			}
+			if err := im.a.apply(ctx, tx, im.origin(), res.fx); err != nil {
 				return err
 			}
 			im.runCounts(res)
@@ -174,6 +182,11 @@ func (im *importer) apply(ctx context.Context, fn func(tx *store.Tx, write bool)
 		im.opt.Progress(im.rep)
 	}
 	return nil
+}
+
+// origin is the import's actor, as the audit log records it.
+func (im *importer) origin() origin {
+	return origin{actor: im.actor.Name, source: im.actor.Source}
 }
 
 func (im *importer) runCounts(res batchResult) {
@@ -421,9 +434,9 @@ func (a *App) applyCustomers(ctx context.Context, tx *store.Tx, im *importer, ro
 	if len(changed) == 0 {
 		return res, nil
 	}
-	return res, tx.Audit(ctx, store.AuditEntry{At: now, Actor: im.actor.Name, Source: im.actor.Source, Action: "import.customers",
-		Entity: "import", EntityID: im.run.ID, Detail: map[string]any{"file": im.opt.File, "batch": im.batch,
-			"inserted": res.inserted, "updated": res.updated, "customers": changed}})
+	res.fx.Audit = []ledger.Event{{Kind: "import.customers", Entity: "import", EntityID: im.run.ID, Detail: map[string]any{
+		"file": im.opt.File, "batch": im.batch, "inserted": res.inserted, "updated": res.updated, "customers": changed}}}
+	return res, nil
 }
 
 func sameCustomer(a, b ledger.Customer) bool {

@@ -146,7 +146,6 @@ func (a *App) applyDocuments(ctx context.Context, tx *store.Tx, im *importer, ro
 			existing[id] = d
 		}
 	}
-	deltas := map[string]ledger.Figures{}
 	var insertedIDs []string
 	var updates []ledger.Document
 	for _, d := range valid {
@@ -170,9 +169,12 @@ func (a *App) applyDocuments(ctx context.Context, tx *store.Tx, im *importer, ro
 			updates = append(updates, d)
 			res.updated++
 		}
-		deltas[d.CustomerID] = deltas[d.CustomerID].Add(ledger.DocumentDelta(old, d, asOf))
+		if err := res.fx.MoveDocument(old, d, asOf); err != nil {
+			return res, err
+		}
 	}
 	if !write || len(insertedIDs)+len(updates) == 0 {
+		res.fx = ledger.Effects{}
 		return res, nil
 	}
 	for _, d := range updates {
@@ -180,12 +182,9 @@ func (a *App) applyDocuments(ctx context.Context, tx *store.Tx, im *importer, ro
 			return res, err
 		}
 	}
-	if err := tx.AddFiguresMany(ctx, deltas, now); err != nil {
-		return res, err
-	}
-	return res, tx.Audit(ctx, store.AuditEntry{At: now, Actor: im.actor.Name, Source: im.actor.Source, Action: "import.documents",
-		Entity: "import", EntityID: im.run.ID, Detail: map[string]any{"file": file, "batch": im.batch,
-			"inserted": insertedIDs, "updated": ids(updates)}})
+	res.fx.Audit = []ledger.Event{{Kind: "import.documents", Entity: "import", EntityID: im.run.ID, Detail: map[string]any{
+		"file": file, "batch": im.batch, "inserted": insertedIDs, "updated": ids(updates)}}}
+	return res, nil
 }
 
 // currencies returns the currency of each customer of the rows that
@@ -252,7 +251,6 @@ func (a *App) closeAbsent(ctx context.Context, im *importer, seen, customers map
 				return res, err
 			}
 			now := a.now()
-			deltas := map[string]ledger.Figures{}
 			var closed []ledger.Document
 			for _, d := range docs {
 				if seen[d.ID] || d.ERPOpen == 0 {
@@ -260,11 +258,14 @@ func (a *App) closeAbsent(ctx context.Context, im *importer, seen, customers map
 				}
 				nd := d
 				nd.ERPOpen, nd.ClosedReason = 0, SnapshotReason
-				deltas[d.CustomerID] = deltas[d.CustomerID].Add(ledger.DocumentDelta(d, nd, asOf))
+				if err := res.fx.MoveDocument(d, nd, asOf); err != nil {
+					return res, err
+				}
 				closed = append(closed, nd)
 			}
 			res.closed = len(closed)
 			if !write || len(closed) == 0 {
+				res.fx = ledger.Effects{}
 				return res, nil
 			}
 			for _, d := range closed {
@@ -272,14 +273,9 @@ func (a *App) closeAbsent(ctx context.Context, im *importer, seen, customers map
 					return res, err
 				}
 			}
-			for id, d := range deltas {
-				if err := tx.AddFigures(ctx, id, d, now); err != nil {
-					return res, err
-				}
-			}
-			return res, tx.Audit(ctx, store.AuditEntry{At: now, Actor: im.actor.Name, Source: im.actor.Source,
-				Action: "import.snapshot_close", Entity: "import", EntityID: im.run.ID,
-				Detail: map[string]any{"file": im.opt.File, "reason": SnapshotReason, "closed": ids(closed)}})
+			res.fx.Audit = []ledger.Event{{Kind: "import.snapshot_close", Entity: "import", EntityID: im.run.ID,
+				Detail: map[string]any{"file": im.opt.File, "reason": SnapshotReason, "closed": ids(closed)}}}
+			return res, nil
 		})
 		if err != nil {
 			return err

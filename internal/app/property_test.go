@@ -497,7 +497,10 @@ func (s *sim) verify(t *rapid.T) {
 				cols = append(cols, c)
 			}
 		}
-		want := ledger.Compute(docs, cols, today)
+		want, err := ledger.Compute(docs, cols, today)
+		if err != nil {
+			t.Fatal(err)
+		}
 		v, err := s.a.Customer(s.ctx, sys, cust)
 		if err != nil {
 			t.Fatal(err)

@@ -43,7 +43,6 @@ func (a *App) applyReceipts(ctx context.Context, tx *store.Tx, im *importer, row
 	if err != nil {
 		return res, err
 	}
-	now := a.now()
 	for _, r := range rows {
 		id, col := r.CollectionID, "collection_id"
 		if id == "" {
@@ -80,19 +79,17 @@ func (a *App) applyReceipts(ctx context.Context, tx *store.Tx, im *importer, row
 		if !write {
 			continue
 		}
-		nc, delta, err := a.ack(ctx, tx, c, asOf)
+		ch, err := a.decideAck(ctx, tx, c, asOf)
 		if err != nil {
 			return res, err
 		}
-		if err := tx.UpdateCollection(ctx, nc, now); err != nil {
+		if err := a.writeCollection(ctx, tx, ch); err != nil {
 			return res, err
 		}
-		if err := tx.AddFigures(ctx, c.CustomerID, ledger.CollectionDelta(c, nc).Add(delta), now); err != nil {
-			return res, err
+		for _, e := range ch.Effects.Audit {
+			e.Detail["import"], e.Detail["file"], e.Detail["line"] = im.run.ID, im.opt.File, r.Line
 		}
-		if err := tx.Audit(ctx, store.AuditEntry{At: now, Actor: im.actor.Name, Source: im.actor.Source, Action: "collection.ack",
-			Entity: "collection", EntityID: c.ID, CustomerID: c.CustomerID, Detail: map[string]any{"import": im.run.ID, "file": im.opt.File,
-				"line": r.Line}}); err != nil {
+		if err := res.fx.Merge(ch.Effects); err != nil {
 			return res, err
 		}
 	}

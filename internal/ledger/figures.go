@@ -1,6 +1,10 @@
 package ledger
 
-import "cobro/internal/civil"
+import (
+	"math"
+
+	"cobro/internal/civil"
+)
 
 // Figures are a customer's stored figures. They are kept current in the
 // same transaction as every change that moves them, by adding the change's
@@ -39,26 +43,60 @@ func (f Figures) Available(limit *int64) (int64, bool) {
 	return *limit - f.Risk(), true
 }
 
-// Add returns f+g, field by field.
-func (f Figures) Add(g Figures) Figures {
-	return Figures{
-		Balance:      f.Balance + g.Balance,
-		Overdue:      f.Overdue + g.Overdue,
-		Disputed:     f.Disputed + g.Disputed,
-		InHand:       f.InHand + g.InHand,
-		Unallocated:  f.Unallocated + g.Unallocated,
-		Conflict:     f.Conflict + g.Conflict,
-		OpenCount:    f.OpenCount + g.OpenCount,
-		OverdueCount: f.OverdueCount + g.OverdueCount,
+// ErrOutOfRange is the error of figures that would leave the range of
+// int64: such a change is refused, never stored.
+var ErrOutOfRange = &RuleError{Err: ErrInvalid, Code: "figures_out_of_range",
+	Message: "the change would take the customer's figures out of range"}
+
+// Add returns f+g, field by field, or ErrOutOfRange when a field (or the
+// risk, balance plus in hand) would overflow.
+func (f Figures) Add(g Figures) (Figures, error) {
+	var out Figures
+	var ok [8]bool
+	out.Balance, ok[0] = add64(f.Balance, g.Balance)
+	out.Overdue, ok[1] = add64(f.Overdue, g.Overdue)
+	out.Disputed, ok[2] = add64(f.Disputed, g.Disputed)
+	out.InHand, ok[3] = add64(f.InHand, g.InHand)
+	out.Unallocated, ok[4] = add64(f.Unallocated, g.Unallocated)
+	out.Conflict, ok[5] = add64(f.Conflict, g.Conflict)
+	out.OpenCount, ok[6] = add64(f.OpenCount, g.OpenCount)
+	out.OverdueCount, ok[7] = add64(f.OverdueCount, g.OverdueCount)
+	for _, o := range ok {
+		if !o {
+			return f, ErrOutOfRange
+		}
 	}
+	if _, o := add64(out.Balance, out.InHand); !o {
+		return f, ErrOutOfRange
+	}
+	return out, nil
 }
 
-// Sub returns f-g, field by field.
-func (f Figures) Sub(g Figures) Figures {
-	return f.Add(Figures{
-		Balance: -g.Balance, Overdue: -g.Overdue, Disputed: -g.Disputed, InHand: -g.InHand,
-		Unallocated: -g.Unallocated, Conflict: -g.Conflict, OpenCount: -g.OpenCount, OverdueCount: -g.OverdueCount,
-	})
+// Sub returns f-g, field by field, or ErrOutOfRange on an overflow.
+func (f Figures) Sub(g Figures) (Figures, error) {
+	n, err := g.neg()
+	if err != nil {
+		return f, err
+	}
+	return f.Add(n)
+}
+
+func (f Figures) neg() (Figures, error) {
+	for _, v := range [...]int64{f.Balance, f.Overdue, f.Disputed, f.InHand, f.Unallocated, f.Conflict, f.OpenCount, f.OverdueCount} {
+		if v == math.MinInt64 {
+			return f, ErrOutOfRange
+		}
+	}
+	return Figures{
+		Balance: -f.Balance, Overdue: -f.Overdue, Disputed: -f.Disputed, InHand: -f.InHand,
+		Unallocated: -f.Unallocated, Conflict: -f.Conflict, OpenCount: -f.OpenCount, OverdueCount: -f.OverdueCount,
+	}, nil
+}
+
+// add64 is a+b and whether it did not overflow.
+func add64(a, b int64) (int64, bool) {
+	s := a + b
+	return s, (s > a) == (b > 0)
 }
 
 // IsZero reports whether every field is zero.
@@ -101,25 +139,31 @@ func OfCollection(c Collection) Figures {
 	return f
 }
 
-// DocumentDelta is how a change from old to new moves the figures on day today.
-func DocumentDelta(old, new Document, today civil.Date) Figures {
+// DocumentDelta is how a change from old to new moves the figures on day
+// today (ErrOutOfRange if the difference overflows).
+func DocumentDelta(old, new Document, today civil.Date) (Figures, error) {
 	return OfDocument(new, today).Sub(OfDocument(old, today))
 }
 
 // CollectionDelta is how a change from old to new moves the figures.
-func CollectionDelta(old, new Collection) Figures {
+func CollectionDelta(old, new Collection) (Figures, error) {
 	return OfCollection(new).Sub(OfCollection(old))
 }
 
 // Compute recomputes a customer's figures from its raw documents and
-// collections on day today.
-func Compute(docs []Document, cols []Collection, today civil.Date) Figures {
+// collections on day today; ErrOutOfRange if they do not fit in int64.
+func Compute(docs []Document, cols []Collection, today civil.Date) (Figures, error) {
 	var f Figures
+	var err error
 	for _, d := range docs {
-		f = f.Add(OfDocument(d, today))
+		if f, err = f.Add(OfDocument(d, today)); err != nil {
+			return f, err
+		}
 	}
 	for _, c := range cols {
-		f = f.Add(OfCollection(c))
+		if f, err = f.Add(OfCollection(c)); err != nil {
+			return f, err
+		}
 	}
-	return f
+	return f, nil
 }

@@ -60,7 +60,7 @@ func (m *model) mine() []Document {
 // setDoc stores a new version of a document and moves the figures by its delta.
 func (m *model) setDoc(old, nw Document) {
 	if nw.CustomerID == m.cust.ID {
-		m.figs = m.figs.Add(DocumentDelta(old, nw, m.today))
+		m.figs = plus(m.figs, must(DocumentDelta(old, nw, m.today)))
 	}
 	if _, ok := m.docs[nw.ID]; !ok {
 		m.ids = append(m.ids, nw.ID)
@@ -82,7 +82,7 @@ func (m *model) movePending(t *rapid.T, allocs []Allocation, sign int64) {
 }
 
 func (m *model) setCol(i int, nw Collection) {
-	m.figs = m.figs.Add(CollectionDelta(m.cols[i], nw))
+	m.figs = plus(m.figs, must(CollectionDelta(m.cols[i], nw)))
 	m.cols[i] = nw
 }
 
@@ -386,14 +386,14 @@ func (m *model) actions() map[string]func(*rapid.T) {
 			// days move. Check that no other document moves.
 			var delta Figures
 			for _, d := range m.mine() {
-				dd := OfDocument(d, to).Sub(OfDocument(d, from))
+				dd := minus(OfDocument(d, to), OfDocument(d, from))
 				dueBetween := !d.DueDate.Before(from) && d.DueDate.Before(to)
 				if !dd.IsZero() && !dueBetween {
 					t.Fatalf("%s (due %s) moved between %s and %s: %+v", d.ID, d.DueDate, from, to, dd)
 				}
-				delta = delta.Add(dd)
+				delta = plus(delta, dd)
 			}
-			m.figs = m.figs.Add(delta)
+			m.figs = plus(m.figs, delta)
 			m.today = to
 			m.now = m.now.Add(time.Duration(to.DaysSince(from)) * 24 * time.Hour)
 		},
@@ -464,7 +464,7 @@ func (m *model) violation() error {
 			disputed += d.Open()
 		}
 	}
-	if want := Compute(m.mine(), m.cols, m.today); m.figs != want {
+	if want := must(Compute(m.mine(), m.cols, m.today)); m.figs != want {
 		return fmt.Errorf("figures moved by deltas drifted from a recomputation:\n deltas  %+v\n compute %+v", m.figs, want)
 	}
 	want := Figures{Balance: owedOpen - creditOpen - unallocated, Overdue: overdue, Disputed: disputed, InHand: inHand,
@@ -526,14 +526,14 @@ func TestFiguresAddSub(t *testing.T) {
 		g := rapid.Int64Range(-1e12, 1e12)
 		f := Figures{g.Draw(t, "a"), g.Draw(t, "b"), g.Draw(t, "c"), g.Draw(t, "d"), g.Draw(t, "e"), g.Draw(t, "f"), g.Draw(t, "g"), g.Draw(t, "h")}
 		h := Figures{g.Draw(t, "i"), g.Draw(t, "j"), g.Draw(t, "k"), g.Draw(t, "l"), g.Draw(t, "m"), g.Draw(t, "n"), g.Draw(t, "o"), g.Draw(t, "p")}
-		if f.Add(h).Sub(h) != f || f.Sub(f) != (Figures{}) || !f.Sub(f).IsZero() || f.Add(Figures{}) != f {
+		if minus(plus(f, h), h) != f || minus(f, f) != (Figures{}) || !minus(f, f).IsZero() || plus(f, Figures{}) != f {
 			t.Fatalf("Add/Sub are not inverse on %+v, %+v", f, h)
 		}
-		if sum := f.Add(h); sum.Balance != f.Balance+h.Balance || sum.OverdueCount != f.OverdueCount+h.OverdueCount ||
+		if sum := plus(f, h); sum.Balance != f.Balance+h.Balance || sum.OverdueCount != f.OverdueCount+h.OverdueCount ||
 			sum.Conflict != f.Conflict+h.Conflict || sum.Unallocated != f.Unallocated+h.Unallocated {
 			t.Fatalf("Add is not field by field: %+v", sum)
 		}
-		if fmt.Sprint(f.Add(h)) != fmt.Sprint(h.Add(f)) {
+		if fmt.Sprint(plus(f, h)) != fmt.Sprint(plus(h, f)) {
 			t.Fatal("Add is not commutative")
 		}
 	})
@@ -566,15 +566,15 @@ func TestDeltas(t *testing.T) {
 		cols := []Collection{col("other")}
 		d0, d1 := doc("old"), doc("new")
 		c0, c1 := col("old"), col("new")
-		before := Compute(append(others, d0), append(cols, c0), today)
-		after := Compute(append(others, d1), append(cols, c1), today)
-		if got := before.Add(DocumentDelta(d0, d1, today)).Add(CollectionDelta(c0, c1)); got != after {
+		before := must(Compute(append(others, d0), append(cols, c0), today))
+		after := must(Compute(append(others, d1), append(cols, c1), today))
+		if got := plus(plus(before, must(DocumentDelta(d0, d1, today))), must(CollectionDelta(c0, c1))); got != after {
 			t.Fatalf("old figures + deltas = %+v, new figures %+v", got, after)
 		}
-		if OfDocument(d0, today).Add(DocumentDelta(d0, d1, today)) != OfDocument(d1, today) {
+		if plus(OfDocument(d0, today), must(DocumentDelta(d0, d1, today))) != OfDocument(d1, today) {
 			t.Fatal("document delta")
 		}
-		if !DocumentDelta(d0, d0, today).IsZero() || !CollectionDelta(c0, c0).IsZero() {
+		if !must(DocumentDelta(d0, d0, today)).IsZero() || !must(CollectionDelta(c0, c0)).IsZero() {
 			t.Fatal("no change must move nothing")
 		}
 	})

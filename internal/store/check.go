@@ -44,6 +44,11 @@ var sqlChecks = []struct{ rule, entity, query string }{
 	{"every void has a reason and an audit record", "collection",
 		`SELECT c.id, 'void without reason or audit' FROM collections c WHERE c.state = 'voided' AND (c.void_reason = '' OR NOT EXISTS (
 		   SELECT 1 FROM audit_log a WHERE a.entity = 'collection' AND a.entity_id = c.id AND a.action = 'collection.void'))`},
+	// The audit record of a collection carries the key it was recorded
+	// under: two records under one key are two collections for one request.
+	{"an idempotency key records at most one collection", "idempotency_key",
+		`SELECT actor || ' ' || idempotency_key, CAST(COUNT(*) AS TEXT) || ' collections' FROM audit_log
+		 WHERE action = 'collection.record' AND idempotency_key <> '' GROUP BY actor, idempotency_key HAVING COUNT(*) > 1`},
 	{"risk is balance plus instruments in hand", "customer",
 		`SELECT id, CAST(risk_minor AS TEXT) FROM customers WHERE risk_minor <> balance_minor + in_hand_minor`},
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -71,6 +72,9 @@ func (t *Tx) Accounts(ctx context.Context, ids []string, lock bool) (map[string]
 				return nil, fmt.Errorf("store: customers: %w", err)
 			}
 			out[a.ID] = a
+			if lock {
+				t.markLocked(a.ID)
+			}
 		}
 		if err := rows.Close(); err != nil {
 			return nil, err
@@ -191,23 +195,61 @@ func (t *Tx) UpdateCustomer(ctx context.Context, c ledger.Customer, now time.Tim
 
 // AddFigures adds delta to a customer's stored figures. The caller holds
 // the customer's lock (Accounts with lock) and computed delta for the day
-// the figures are kept for.
+// the figures are kept for. The addition is checked on both databases: a
+// figure that would leave int64 is ledger.ErrOutOfRange and nothing moves
+// (SQLite would silently turn it into a float; PostgreSQL would fail with
+// "bigint out of range").
 func (t *Tx) AddFigures(ctx context.Context, id string, d ledger.Figures, now time.Time) error {
 	if d.IsZero() {
 		return nil
 	}
-	stmt, err := t.prepared(ctx, `UPDATE customers SET balance_minor = balance_minor + $2, overdue_minor = overdue_minor + $3,
-		disputed_minor = disputed_minor + $4, in_hand_minor = in_hand_minor + $5, unallocated_minor = unallocated_minor + $6,
-		conflict_minor = conflict_minor + $7, open_count = open_count + $8, overdue_count = overdue_count + $9,
-		risk_minor = risk_minor + $10, updated_at = $11 WHERE id = $1`)
-	if err != nil {
-		return err
-	}
-	_, err = stmt.ExecContext(ctx, id, d.Balance, d.Overdue, d.Disputed, d.InHand, d.Unallocated, d.Conflict, d.OpenCount, d.OverdueCount, d.Risk(), Stamp(now))
+	risk, err := ledger.Figures{Balance: d.Balance}.Add(ledger.Figures{Balance: d.InHand})
 	if err != nil {
 		return fmt.Errorf("store: figures of %q: %w", id, err)
 	}
-	return nil
+	stmt, err := t.prepared(ctx, `UPDATE customers SET balance_minor = balance_minor + $2, overdue_minor = overdue_minor + $3,
+		disputed_minor = disputed_minor + $4, in_hand_minor = in_hand_minor + $5, unallocated_minor = unallocated_minor + $6,
+		conflict_minor = conflict_minor + $7, open_count = open_count + $8, overdue_count = overdue_count + $9,
+		risk_minor = risk_minor + $10, updated_at = $11 WHERE id = $1
+		AND balance_minor BETWEEN $12 AND $13 AND overdue_minor BETWEEN $14 AND $15 AND disputed_minor BETWEEN $16 AND $17
+		AND in_hand_minor BETWEEN $18 AND $19 AND unallocated_minor BETWEEN $20 AND $21 AND conflict_minor BETWEEN $22 AND $23
+		AND open_count BETWEEN $24 AND $25 AND overdue_count BETWEEN $26 AND $27 AND risk_minor BETWEEN $28 AND $29`)
+	if err != nil {
+		return err
+	}
+	deltas := []int64{d.Balance, d.Overdue, d.Disputed, d.InHand, d.Unallocated, d.Conflict, d.OpenCount, d.OverdueCount, risk.Balance}
+	args := []any{id}
+	for _, v := range deltas {
+		args = append(args, v)
+	}
+	args = append(args, Stamp(now))
+	for _, v := range deltas {
+		lo, hi := room(v)
+		args = append(args, lo, hi)
+	}
+	res, err := stmt.ExecContext(ctx, args...)
+	if err != nil {
+		return fmt.Errorf("store: figures of %q: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var exists int
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM customers WHERE id = $1`, id).Scan(&exists); err != nil {
+		return fmt.Errorf("store: figures of %q: %w", id, err)
+	}
+	if exists == 0 {
+		return fmt.Errorf("store: figures of %q: %w", id, ErrNotFound)
+	}
+	return fmt.Errorf("store: figures of %q: %w", id, ledger.ErrOutOfRange)
+}
+
+// room is the range a stored figure must be in for adding d to fit in int64.
+func room(d int64) (lo, hi int64) {
+	if d >= 0 {
+		return math.MinInt64, math.MaxInt64 - d
+	}
+	return math.MinInt64 - d, math.MaxInt64
 }
 
 // SetFigures overwrites a customer's stored figures (used by repair).
@@ -417,6 +459,36 @@ func (t *Tx) ListAccounts(ctx context.Context, f CustomerFilter) ([]Account, err
 	return out, rows.Err()
 }
 
+// markLocked remembers that this transaction holds customer id's lock.
+func (t *Tx) markLocked(id string) {
+	if !t.RowLocks() {
+		return
+	}
+	if t.locked == nil {
+		t.locked = map[string]bool{}
+	}
+	t.locked[id] = true
+}
+
+// LockCustomers locks, in id order, the customers of ids this transaction
+// does not hold yet (PostgreSQL; SQLite's single writer needs no locks).
+func (t *Tx) LockCustomers(ctx context.Context, ids []string) error {
+	if !t.RowLocks() {
+		return nil
+	}
+	var missing []string
+	for _, id := range ids {
+		if !t.locked[id] {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	_, err := t.CustomerCurrencies(ctx, missing, true)
+	return err
+}
+
 // CustomerCurrencies returns the currency of each of these customers that
 // exists; with lock, their rows are locked in id order (see Accounts).
 // It is the light form of Accounts for imports, which need no more.
@@ -448,6 +520,9 @@ func (t *Tx) CustomerCurrencies(ctx context.Context, ids []string, lock bool) (m
 				return nil, err
 			}
 			out[id] = money.Currency(cur)
+			if lock {
+				t.markLocked(id)
+			}
 		}
 		err = rows.Err()
 		rows.Close()
@@ -498,6 +573,9 @@ func (t *Tx) AddFiguresMany(ctx context.Context, deltas map[string]ledger.Figure
 		FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[],
 			$9::bigint[], $10::bigint[]) AS v(id, b, o, d, h, u, c, oc, odc, r)
 		WHERE customers.id = v.id AND customers.id = ANY($1)`, ids, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8], ts)
+	if t.d.outOfRange(err) {
+		return fmt.Errorf("store: figures: %w", ledger.ErrOutOfRange)
+	}
 	if err != nil {
 		return fmt.Errorf("store: figures: %w", err)
 	}

@@ -119,6 +119,9 @@ type Tx struct {
 	d     dialect
 	stmts map[string]*sql.Stmt // prepared in this transaction; closed with it
 	cache *stmtCache           // the pool's prepared statements, if any
+	// locked are the customers whose rows this transaction has locked
+	// (PostgreSQL), so the change envelope locks only the others.
+	locked map[string]bool
 }
 
 // prepared returns q prepared once for the transaction.

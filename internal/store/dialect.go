@@ -26,6 +26,9 @@ type dialect interface {
 	retryable(err error) bool
 	// uniqueViolation reports whether err is a UNIQUE constraint failure.
 	uniqueViolation(err error) bool
+	// outOfRange reports whether err is an integer out of its column's
+	// range (PostgreSQL; SQLite turns such a result into a float).
+	outOfRange(err error) bool
 	// forUpdate locks the selected rows until the transaction ends.
 	// SQLite has one writer at a time, so it needs no row locks.
 	forUpdate() string
@@ -120,6 +123,8 @@ func (sqliteDialect) uniqueViolation(err error) bool {
 	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 }
 
+func (sqliteDialect) outOfRange(error) bool { return false }
+
 type postgresDialect struct{}
 
 func (postgresDialect) name() string         { return "postgres" }
@@ -164,6 +169,11 @@ func (postgresDialect) retryable(err error) bool {
 func (postgresDialect) uniqueViolation(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+func (postgresDialect) outOfRange(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "22003" // numeric_value_out_of_range
 }
 
 // copyNew streams n new rows into table with PostgreSQL's COPY on the
