@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -165,6 +166,22 @@ func TestOutboxEventPerCollectionChange(t *testing.T) {
 			if _, _, err := a.VoidCollection(ctx, sys, idemOf(k, k, nil), w.ID, "typed twice"); err != nil {
 				t.Fatal(err)
 			}
+		}
+		// The ERP's receipts file acknowledges through the envelope too,
+		// once however often it is imported.
+		ackd, _, err := a.RecordCollection(ctx, sys, idemOf("erp", "POST", adv), adv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			rep, err := a.ImportReceipts(ctx, sys, strings.NewReader("collection_id,erp_receipt_id\n"+ackd.ID+",R-1\n"),
+				app.ImportOptions{File: "receipts.csv", Format: "csv"})
+			if err != nil || rep.Rejected > 0 {
+				t.Fatalf("receipts: %v %+v", err, rep)
+			}
+		}
+		if got := outbox(t, db, ackd.ID); len(got) != 2 || got[1].Topic != ledger.TopicCollectionAcknowledged {
+			t.Errorf("events of the collection acknowledged by a file: %+v", got)
 		}
 		var topics []string
 		for _, e := range outbox(t, db, v.ID) {
