@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -220,4 +221,52 @@ func outbox(t *testing.T, db *store.DB, aggregate string) []store.OutboxEvent {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestFiguresOverflowRefusesTheChange: a change whose figure delta would
+// overflow the customer's stored figures is refused as a whole: no
+// collection, no event, no claim (the same request runs once the figures
+// have room), and the figures as they were.
+func TestFiguresOverflowRefusesTheChange(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a, clk, _ := world(t, db)
+		var saved ledger.Figures
+		setUnallocated := func(v int64) {
+			t.Helper()
+			err := db.Write(ctx, func(tx *store.Tx) error {
+				acc, err := tx.Account(ctx, "C1", true)
+				if err != nil {
+					return err
+				}
+				saved = acc.Figures
+				f := acc.Figures
+				f.Unallocated = v
+				return tx.SetFigures(ctx, "C1", f, clk.now())
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		setUnallocated(math.MaxInt64 - 10)
+		adv := app.CollectionRequest{CustomerID: "C1", Amount: eur(100), Instrument: ledger.InstrumentDetail{Kind: ledger.Cash}}
+		idem := idemOf("big", "POST", adv)
+		if _, _, err := a.RecordCollection(ctx, sys, idem, adv); !errors.Is(err, ledger.ErrOutOfRange) {
+			t.Fatalf("an overflowing advance: %v, want ErrOutOfRange", err)
+		}
+		if n, err := countCollections(ctx, a); err != nil || n != 0 {
+			t.Fatalf("%d collections after a refused one (%v)", n, err)
+		}
+		if events := outbox(t, db, ""); len(events) != 0 {
+			t.Fatalf("events of a refused change: %+v", events)
+		}
+		setUnallocated(0)
+		if saved.Unallocated != math.MaxInt64-10 {
+			t.Fatalf("the refused change moved the figures: %+v", saved)
+		}
+		if _, replay, err := a.RecordCollection(ctx, sys, idem, adv); err != nil || replay != nil {
+			t.Fatalf("the same request once there is room: replay %v, %v", replay, err)
+		}
+		checkClean(t, a)
+	})
 }
