@@ -205,3 +205,45 @@ func TestCheckFindsTwoCollectionsUnderOneKey(t *testing.T) {
 		}
 	})
 }
+
+// TestEnvelopeMigration: keys stored before migration 7 keep their replay,
+// with the outcome their status meant; claims of the old scheme left
+// running (their work never committed) are dropped, so a retry runs.
+func TestEnvelopeMigration(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if err := db.MigrateDownTo(ctx, 6); err != nil {
+			t.Fatal(err)
+		}
+		err := db.RawExec(ctx, `INSERT INTO idempotency_keys (actor, idem_key, request_hash, state, status_code, response, created_at, updated_at)
+			VALUES ('ana', 'made', 'h', 'done', 201, '{"id":"K-1"}', 'x', 'x'), ('ana', 'voided', 'h', 'done', 200, '{"id":"K-2"}', 'x', 'x'),
+			('ana', 'left', 'h', 'running', 0, '', 'x', 'x')`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+		for key, want := range map[string]store.IdemResult{
+			"made":   {State: store.IdemDone, Outcome: "created", Response: `{"id":"K-1"}`},
+			"voided": {State: store.IdemDone, Outcome: "ok", Response: `{"id":"K-2"}`},
+			"left":   {State: store.IdemNew},
+		} {
+			var got store.IdemResult
+			err := db.Write(ctx, func(tx *store.Tx) error {
+				var err error
+				if got, err = tx.ClaimKey(ctx, "ana", key, "h", now); err != nil {
+					return err
+				}
+				return errBoom // leave the database as it was
+			})
+			if !errors.Is(err, errBoom) || got != want {
+				t.Errorf("%s: %+v (%v), want %+v", key, got, err, want)
+			}
+		}
+		if got := readOutbox(t, db, ""); len(got) != 0 {
+			t.Errorf("outbox %+v", got)
+		}
+	})
+}
