@@ -47,14 +47,15 @@ const (
 	SettleInstrument Action = "collection.settle" // clear or return a cheque or promissory note
 	ManageCompany    Action = "company.manage"
 	ReadConflicts    Action = "conflicts.read"
+	ReadJobs         Action = "jobs.read" // the background jobs' page
 )
 
 var grants = map[Role][]Action{
-	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ReadConflicts},
+	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ReadConflicts, ReadJobs},
 	Integration:    {ReadLedger, Import, RecordCollection, AckCollection, ReadConflicts},
 	Agent:          {ReadLedger, RecordCollection},
 	Supervisor:     {ReadLedger, RecordCollection, ReadConflicts},
-	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ReadConflicts},
+	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ReadConflicts, ReadJobs},
 	Management:     {ReadLedger, ReadConflicts},
 }
 

@@ -59,9 +59,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := server.New(a, e.log, server.Config{Addr: *addr, MaxBody: *maxBody, Extra: pages.Register})
-	return srv.Run(ctx, func(addr string) {
-		e.log.Info("serving", "url", "http://"+addr, "db", a.DB().Redacted())
+	runner := newRunner(e, a)
+	srv := server.New(a, e.log, server.Config{Addr: *addr, MaxBody: *maxBody, Extra: pages.Register, Metrics: runner.Collectors()})
+	return serveWithJobs(ctx, runner, func(ctx context.Context) error {
+		return srv.Run(ctx, func(addr string) {
+			e.log.Info("serving", "url", "http://"+addr, "db", a.DB().Redacted())
+		})
 	})
 }
 

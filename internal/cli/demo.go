@@ -101,9 +101,12 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := server.New(a, e.log, server.Config{Addr: *addr, MaxBody: 32 << 20, Extra: pages.Register})
-	return srv.Run(ctx, func(listen string) {
-		demoBanner(e.stdout, "http://"+listen, adminTok, erpTok)
+	runner := newRunner(e, a)
+	srv := server.New(a, e.log, server.Config{Addr: *addr, MaxBody: 32 << 20, Extra: pages.Register, Metrics: runner.Collectors()})
+	return serveWithJobs(ctx, runner, func(ctx context.Context) error {
+		return srv.Run(ctx, func(listen string) {
+			demoBanner(e.stdout, "http://"+listen, adminTok, erpTok)
+		})
 	})
 }
 

@@ -1,8 +1,7 @@
-// Package server runs cobro's HTTP server: the API, the metrics, the health
-// check, request logs, and the background work every server does (moving
-// the figures to a new day, forgetting old idempotency keys). Background
-// work is safe to run on several servers sharing a database: each job is
-// guarded in the database so it happens once.
+// Package server runs cobro's HTTP server: the API, the pages the
+// composition root adds, the metrics, the health check, request logs and
+// graceful shutdown. It serves HTTP only: background work is jobs
+// (internal/jobs), which the command line runs beside it.
 package server
 
 import (
@@ -29,6 +28,9 @@ type Config struct {
 	MaxBody int64
 	// Extra lets the composition root add handlers (the web pages).
 	Extra func(mux *http.ServeMux)
+	// Metrics are served at /metrics beside the server's own (the job
+	// runner's).
+	Metrics []prometheus.Collector
 }
 
 // Server is cobro's HTTP server.
@@ -44,6 +46,7 @@ type Server struct {
 func New(a *app.App, log *slog.Logger, cfg Config) *Server {
 	s := &Server{app: a, log: log, cfg: cfg, reg: prometheus.NewRegistry()}
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.reg.MustRegister(cfg.Metrics...)
 	mux := http.NewServeMux()
 	api.New(a, log, api.Config{MaxBody: cfg.MaxBody}).Register(mux)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
@@ -128,9 +131,6 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	}
 	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
-	bgCtx, stopBg := context.WithCancel(ctx)
-	defer stopBg()
-	go s.background(bgCtx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {
@@ -148,30 +148,4 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 		return err
 	}
 	return nil
-}
-
-// background moves the figures to a new day soon after midnight in the
-// company's time zone, and forgets idempotency keys past retention.
-func (s *Server) background(ctx context.Context) {
-	tick := time.NewTicker(time.Minute)
-	defer tick.Stop()
-	lastPurge := time.Time{}
-	for {
-		if _, err := s.app.Today(ctx); err != nil && !errors.Is(err, app.ErrNoCompany) && ctx.Err() == nil {
-			s.log.Error("refresh figures", "err", err)
-		}
-		if now := s.app.Now(); now.Sub(lastPurge) > time.Hour {
-			if n, err := s.app.DB().PurgeKeys(ctx, now.Add(-app.KeyRetention)); err != nil && ctx.Err() == nil {
-				s.log.Error("purge idempotency keys", "err", err)
-			} else if n > 0 {
-				s.log.Info("purged idempotency keys", "count", n)
-			}
-			lastPurge = now
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
 }

@@ -35,6 +35,10 @@ type dialect interface {
 	// forShare keeps the selected rows from changing until the
 	// transaction ends, without blocking other readers that share them.
 	forShare() string
+	// skipLocked locks the selected rows, passing over rows another
+	// transaction holds (claiming jobs: each runner takes different ones).
+	// SQLite's single writer needs no lock to skip.
+	skipLocked() string
 	redact(dsn string) string
 }
 
@@ -54,6 +58,7 @@ func (sqliteDialect) name() string         { return "sqlite" }
 func (sqliteDialect) goose() goose.Dialect { return goose.DialectSQLite3 }
 func (sqliteDialect) forUpdate() string    { return "" }
 func (sqliteDialect) forShare() string     { return "" }
+func (sqliteDialect) skipLocked() string   { return "" }
 func (sqliteDialect) redact(dsn string) string {
 	return dsn
 }
@@ -131,6 +136,7 @@ func (postgresDialect) name() string         { return "postgres" }
 func (postgresDialect) goose() goose.Dialect { return goose.DialectPostgres }
 func (postgresDialect) forUpdate() string    { return " FOR UPDATE" }
 func (postgresDialect) forShare() string     { return " FOR SHARE" }
+func (postgresDialect) skipLocked() string   { return " FOR UPDATE SKIP LOCKED" }
 
 func (postgresDialect) redact(dsn string) string {
 	u, err := url.Parse(dsn)

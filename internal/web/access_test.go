@@ -35,6 +35,7 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"GET /debts", "/debts", []int{redirect, 200, 200, 200, 200}, true},
 		{"GET /debts/export/{format}", "/debts/export/csv", []int{redirect, 200, 200, 200, 200}, true},
 		{"GET /s/{token}", "/s/not-a-link", []int{404, 404, 404, 404, 404}, false},
+		{"GET /jobs", "/jobs", []int{redirect, 403, 403, 200, 403}, false},
 	}
 	posts := map[string]bool{"POST /login": true, "POST /logout": true, "POST /debts/lists": true, "POST /debts/lists/{id}/delete": true,
 		"POST /customers/{id}/share": true}

@@ -116,6 +116,7 @@ var routes = []route{
 	{"GET /debts/export/{format}", false, (*Server).exportDebts},
 	{"POST /debts/lists", false, (*Server).saveList},
 	{"POST /debts/lists/{id}/delete", false, (*Server).deleteList},
+	{"GET /jobs", false, (*Server).jobList},
 }
 
 // Patterns lists the page routes (for tests).

@@ -1,0 +1,94 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"cobro/internal/auth"
+	"cobro/internal/store"
+)
+
+// JobView is a background job as the administration sees it.
+type JobView struct {
+	ID, Kind string
+	// Period is the period a periodic job ran for; empty for others.
+	Period                string
+	State                 string
+	Attempts, MaxAttempts int
+	RunAt                 time.Time
+	LeaseOwner            string
+	LeaseUntil            time.Time
+	LastError             string
+	UpdatedAt, FinishedAt time.Time
+}
+
+// JobStateCount is how many jobs are in a state.
+type JobStateCount struct {
+	State string
+	N     int64
+}
+
+// JobBoard is the jobs page: counts by state, and the latest jobs of the
+// state asked for (every state when empty).
+type JobBoard struct {
+	State  string
+	Counts []JobStateCount
+	Jobs   []JobView
+}
+
+// JobStates are the states a job can be in, in the order of their life.
+func JobStates() []string {
+	out := make([]string, len(store.JobStates))
+	for i, s := range store.JobStates {
+		out[i] = string(s)
+	}
+	return out
+}
+
+// Jobs shows the background jobs of every server on the database, the
+// most recently changed first.
+func (a *App) Jobs(ctx context.Context, actor auth.Actor, state string, limit int) (JobBoard, error) {
+	if err := actor.Check(auth.ReadJobs); err != nil {
+		return JobBoard{}, err
+	}
+	valid := state == ""
+	for _, s := range store.JobStates {
+		valid = valid || string(s) == state
+	}
+	if !valid {
+		return JobBoard{}, ruleInvalid("bad_job_state", "state", "unknown job state %q", state)
+	}
+	counts, err := a.db.JobCounts(ctx)
+	if err != nil {
+		return JobBoard{}, err
+	}
+	b := JobBoard{State: state}
+	by := map[store.JobState]int64{}
+	for _, c := range counts {
+		by[c.State] += c.N
+	}
+	for _, s := range store.JobStates {
+		b.Counts = append(b.Counts, JobStateCount{State: string(s), N: by[s]})
+	}
+	list, err := a.db.Jobs(ctx, store.JobFilter{State: store.JobState(state), Limit: limit})
+	if err != nil {
+		return JobBoard{}, err
+	}
+	for _, j := range list {
+		v := JobView{ID: j.ID, Kind: j.Kind, State: string(j.State), Attempts: j.Attempts, MaxAttempts: j.MaxAttempts,
+			RunAt: j.RunAt, LeaseOwner: j.LeaseOwner, LeaseUntil: j.LeaseUntil, LastError: j.LastError,
+			UpdatedAt: j.UpdatedAt, FinishedAt: j.FinishedAt}
+		if p, ok := strings.CutPrefix(j.UniqueKey, j.Kind+"@"); ok {
+			v.Period = p
+		}
+		b.Jobs = append(b.Jobs, v)
+	}
+	return b, nil
+}
+
+// PurgeKeys forgets the idempotency keys older than KeyRetention (a
+// periodic job) and returns how many.
+func (a *App) PurgeKeys(ctx context.Context) (int64, error) {
+	return a.db.PurgeKeys(ctx, a.now().Add(-KeyRetention))
+}

@@ -1,0 +1,33 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"cobro/internal/app"
+	"cobro/internal/jobs"
+)
+
+// newRunner is the job runner of a server: cobro's upkeep (jobs.Upkeep),
+// on the app's clock, leasing as this host and process.
+func newRunner(e *env, a *app.App) *jobs.Runner {
+	host, _ := os.Hostname()
+	r := jobs.New(a.DB(), jobs.Config{Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), Now: a.Now, Log: e.log})
+	jobs.Upkeep(r, a, a.DB())
+	return r
+}
+
+// serveWithJobs runs the HTTP server (serve) and the job runner until ctx
+// is done or the server stops, then stops the runner (the jobs running
+// finish or are given back) and returns.
+func serveWithJobs(ctx context.Context, r *jobs.Runner, serve func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	err := serve(ctx)
+	cancel()
+	return errors.Join(err, <-done)
+}

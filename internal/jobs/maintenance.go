@@ -1,0 +1,61 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"cobro/internal/app"
+	"cobro/internal/store"
+)
+
+// The kinds of cobro's own upkeep, which every `cobro serve` used to run
+// on a ticker inside the HTTP server.
+const (
+	// KindCalendar moves the customers' figures to the new day soon after
+	// midnight in the company's time zone (App.Today: documents that fell
+	// due become overdue). A request on the new day does it too, if it
+	// comes first; either way the company row's lock makes it happen once.
+	KindCalendar = "calendar.refresh"
+	// KindPurgeKeys forgets idempotency keys past app.KeyRetention, hourly.
+	KindPurgeKeys = "keys.purge"
+	// KindPurgeJobs forgets done and dead jobs after JobRetention, daily.
+	KindPurgeJobs = "jobs.purge"
+)
+
+// JobRetention is how long done and dead jobs stay listed. It must exceed
+// the longest period of a periodic job (a day), whose row keeps the
+// period from running twice.
+const JobRetention = 14 * 24 * time.Hour
+
+// Upkeep registers cobro's own periodic jobs on r: the calendar's new
+// day, and forgetting old idempotency keys and old jobs. The SQLite WAL
+// checkpoints are not jobs: they are how the store keeps its own file,
+// from the process that holds it open, ten times a second, and there is
+// nothing to share between servers (store/checkpoint.go).
+func Upkeep(r *Runner, a *app.App, db *store.DB) {
+	r.Register(Kind{Name: KindCalendar, Handle: func(ctx context.Context, _ Job) error {
+		_, err := a.Today(ctx)
+		if errors.Is(err, app.ErrNoCompany) {
+			return nil
+		}
+		return err
+	}})
+	r.Every(KindCalendar, Daily(0, func(ctx context.Context) (*time.Location, error) {
+		loc, err := a.Location(ctx)
+		if errors.Is(err, app.ErrNoCompany) {
+			return nil, nil // nothing to move before there is a company
+		}
+		return loc, err
+	}, nil))
+	r.Register(Kind{Name: KindPurgeKeys, Handle: func(ctx context.Context, j Job) error {
+		_, err := a.PurgeKeys(ctx)
+		return err
+	}})
+	r.Every(KindPurgeKeys, Every(time.Hour))
+	r.Register(Kind{Name: KindPurgeJobs, Handle: func(ctx context.Context, _ Job) error {
+		_, err := db.PurgeJobs(ctx, r.cfg.Now().Add(-JobRetention))
+		return err
+	}})
+	r.Every(KindPurgeJobs, Every(24*time.Hour))
+}

@@ -1,0 +1,44 @@
+package web
+
+import (
+	"net/http"
+
+	"cobro/internal/app"
+	"cobro/internal/auth"
+	"cobro/internal/i18n"
+)
+
+type jobRow struct {
+	app.JobView
+	Label string // what the job does, in the page's language; the kind when unknown
+}
+
+type jobsData struct {
+	Board app.JobBoard
+	Rows  []jobRow
+}
+
+// jobList shows the background jobs of every server, for the
+// administration: counts by state and the latest jobs (?state= filters).
+func (s *Server) jobList(w http.ResponseWriter, r *http.Request) {
+	sess := sessionOf(r)
+	b, err := s.app.Jobs(r.Context(), sess.Actor, r.URL.Query().Get("state"), 200)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	lang := s.lang(r, sess)
+	d := jobsData{Board: b}
+	for _, j := range b.Jobs {
+		label := j.Kind
+		if i18n.Has(lang, "job."+j.Kind) {
+			label = i18n.T(lang, "job."+j.Kind)
+		}
+		d.Rows = append(d.Rows, jobRow{JobView: j, Label: label})
+	}
+	s.render(w, r, "jobs", http.StatusOK, s.newPage(r, "web.jobs", d))
+}
+
+// SeesJobs reports whether the page's user may open the jobs page (for
+// the menu).
+func (p page) SeesJobs() bool { return auth.Actor{Role: p.Role}.Can(auth.ReadJobs) }
