@@ -103,7 +103,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			if r == "agent" {
 				agent = "AG1"
 			}
-			must(a.AddUser(ctx, sys, store.User{Name: r, Role: r, Agent: agent}, "a long password"))
+			must(a.AddUser(ctx, sys, app.User{Name: r, Role: r, Agent: agent}, "a long password"))
 			tokens[r], err = a.CreateToken(ctx, r+"-token", "", r)
 			must(err)
 		}

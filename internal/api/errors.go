@@ -9,7 +9,6 @@ import (
 	"cobro/internal/erpimport"
 	"cobro/internal/i18n"
 	"cobro/internal/ledger"
-	"cobro/internal/store"
 )
 
 // apiError is an error already decided at the HTTP edge.
@@ -37,7 +36,7 @@ var sentinels = []struct {
 	{app.ErrKeyRunning, http.StatusConflict, "idempotency_key_in_use"},
 	{app.ErrNoCompany, http.StatusConflict, "company_not_set_up"},
 	{app.ErrAtomicRejected, http.StatusUnprocessableEntity, "atomic_rejected"},
-	{store.ErrNotFound, http.StatusNotFound, "not_found"},
+	{app.ErrNotFound, http.StatusNotFound, "not_found"},
 	{auth.ErrForbidden, http.StatusForbidden, "forbidden"},
 }
 

@@ -61,7 +61,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	srv := server.New(a, e.log, server.Config{Addr: *addr, MaxBody: *maxBody, Extra: pages.Register})
 	return srv.Run(ctx, func(addr string) {
-		e.log.Info("serving", "url", "http://"+addr, "db", a.DB().Redacted())
+		e.log.Info("serving", "url", "http://"+addr, "db", a.Database())
 	})
 }
 

@@ -161,7 +161,7 @@ func (s *Server) background(ctx context.Context) {
 			s.log.Error("refresh figures", "err", err)
 		}
 		if now := s.app.Now(); now.Sub(lastPurge) > time.Hour {
-			if n, err := s.app.DB().PurgeKeys(ctx, now.Add(-app.KeyRetention)); err != nil && ctx.Err() == nil {
+			if n, err := s.app.PurgeKeys(ctx); err != nil && ctx.Err() == nil {
 				s.log.Error("purge idempotency keys", "err", err)
 			} else if n > 0 {
 				s.log.Info("purged idempotency keys", "count", n)

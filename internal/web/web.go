@@ -24,7 +24,6 @@ import (
 	"cobro/internal/auth"
 	"cobro/internal/i18n"
 	"cobro/internal/ledger"
-	"cobro/internal/store"
 )
 
 //go:embed templates/*.html
@@ -78,7 +77,7 @@ func New(a *app.App, log *slog.Logger, cfg Config) (*Server, error) {
 type page struct {
 	Lang    i18n.Lang
 	Title   string
-	User    *store.User
+	User    *app.User
 	Role    auth.Role
 	CSRF    string
 	Path    string
@@ -162,7 +161,7 @@ func (s *Server) signedIn(h http.HandlerFunc) http.HandlerFunc {
 			sess, err = s.app.SessionOf(r.Context(), c.Value, clientAddr(r))
 		}
 		if err != nil {
-			if !errors.Is(err, http.ErrNoCookie) && !errors.Is(err, store.ErrNotFound) {
+			if !errors.Is(err, http.ErrNoCookie) && !errors.Is(err, app.ErrNotFound) {
 				s.serverError(w, r, err)
 				return
 			}
@@ -249,7 +248,7 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	lang := s.lang(r, sessionOf(r))
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, app.ErrNotFound):
 		s.render(w, r, "error", http.StatusNotFound, s.newPage(r, "web.not_found", i18n.T(lang, "web.not_found_text")))
 	case errors.Is(err, auth.ErrForbidden):
 		s.render(w, r, "error", http.StatusForbidden, s.newPage(r, "web.forbidden", i18n.T(lang, "error.forbidden")))
