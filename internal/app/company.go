@@ -63,7 +63,7 @@ func (a *App) CreateToken(ctx context.Context, name string, role auth.Role, user
 		return "", ruleInvalid("required", "name", "a token needs a name")
 	}
 	if user == "" && role != auth.Admin && role != auth.Integration {
-		return "", ruleInvalid("bad_role", "role", "a token's role is admin or integration; for a user's rights use --user")
+		return "", ruleInvalid("bad_role", "role", "a token's role is admin or integration; for a user's rights use --user").WithValue(string(role))
 	}
 	if user != "" {
 		// A user's token acts with the user's rights as they are when it

@@ -208,8 +208,11 @@ func TestDebtListsSavedAndExported(t *testing.T) {
 		if status, body, _ = b.get("/debts?q=smith+sons", "en"); status != 200 || strings.Contains(body, "Núñez") || !strings.Contains(body, "Smith") {
 			t.Fatalf("debts searched for two words: %d\n%s", status, body)
 		}
-		if status, _, _ := b.get("/debts?bucket=ancient", "en"); status != http.StatusBadRequest {
-			t.Fatalf("bad bucket: %d", status)
+		if status, page, _ := b.get("/debts?bucket=ancient", "en"); status != http.StatusBadRequest || !strings.Contains(page, "You gave: ancient") {
+			t.Fatalf("bad bucket: %d\n%s", status, page)
+		}
+		if status, page, _ := b.get("/debts?min=mucho", "es"); status != http.StatusBadRequest || !strings.Contains(page, "Valor dado: mucho") {
+			t.Fatalf("bad amount: %d\n%s", status, page)
 		}
 		token := csrfRE.FindStringSubmatch(body)[1]
 		if status, h := b.post("/debts/lists", url.Values{"csrf": {token}, "name": {"Overdue"}, "query": {"status=overdue"}}); status != http.StatusSeeOther {
