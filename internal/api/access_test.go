@@ -103,7 +103,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			if r == "agent" {
 				agent = "AG1"
 			}
-			must(a.AddUser(ctx, sys, store.User{Name: r, Role: r, Agent: agent}, "a long password"))
+			must(a.AddUser(ctx, sys, app.User{Name: r, Role: r, Agent: agent}, "a long password"))
 			tokens[r], err = a.CreateToken(ctx, r+"-token", "", r)
 			must(err)
 		}
@@ -146,6 +146,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 					must(err)
 					body, _ := io.ReadAll(res.Body)
 					res.Body.Close()
+					for _, p := range CheckResponse(c.method, req.URL.Path, res.StatusCode, body) {
+						t.Errorf("as %s: response differs from openapi.json: %s\n%s", role, p, body)
+					}
 					w := c.want[i]
 					if res.StatusCode != w.status || (w.has != "" && !strings.Contains(string(body), w.has)) ||
 						(w.hasnt != "" && strings.Contains(string(body), w.hasnt)) {

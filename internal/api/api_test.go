@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"cobro/internal/api"
 	"cobro/internal/app"
 	"cobro/internal/auth"
 	"cobro/internal/dbtest"
@@ -67,6 +68,9 @@ func (c *client) do(method, path, body string, headers ...string) resp {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
+	for _, p := range api.CheckResponse(method, req.URL.Path, res.StatusCode, b) {
+		c.t.Errorf("response differs from openapi.json: %s\n%s", p, b)
+	}
 	return resp{status: res.StatusCode, header: res.Header, body: b}
 }
 
@@ -269,7 +273,11 @@ func TestErrorsAreClearJSON(t *testing.T) {
 		huge := `{"customer_id": "` + strings.Repeat("x", 2<<20) + `"}`
 		admin.expect(admin.do("POST", "/api/v1/collections", huge, "Idempotency-Key", "h"), 413, `"code":"body_too_large"`)
 		admin.expect(admin.do("GET", "/api/v1/nothing", ""), 404, `"code":"not_found"`)
-		admin.expect(admin.do("GET", "/api/v1/customers?limit=abc", ""), 400, `"code":"bad_limit"`)
+		admin.expect(admin.do("GET", "/api/v1/customers?limit=abc", ""), 400, `"code":"bad_limit"`, `"value":"abc"`)
+		// A broken rule names the field and the value sent, in both languages.
+		admin.expect(admin.do("GET", "/api/v1/customers?status=owing", ""), 422, `"code":"bad_status"`, `"field":"status"`, `"value":"owing"`)
+		admin.expect(admin.do("PUT", "/api/v1/company", `{"name": "T", "currency": "EUR", "time_zone": "Mars/Olympus", "language": "es"}`,
+			"Accept-Language", "es"), 422, `"code":"bad_time_zone"`, `"value":"Mars/Olympus"`)
 		admin.expect(admin.do("GET", "/api/v1/customers?cursor=not-a-cursor", ""), 422, `"code":"bad_cursor"`)
 		deep := strings.Repeat("[", 100000) + strings.Repeat("]", 100000)
 		r := admin.do("POST", "/api/v1/documents/bulk", deep)

@@ -17,7 +17,7 @@ func queryLimit(r *http.Request) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 0 {
-		return 0, &apiError{status: http.StatusBadRequest, code: "bad_limit", field: "limit"}
+		return 0, &apiError{status: http.StatusBadRequest, code: "bad_limit", field: "limit", value: s}
 	}
 	return n, nil
 }
@@ -29,7 +29,7 @@ func queryBool(r *http.Request, name string) (bool, error) {
 	}
 	b, err := strconv.ParseBool(s)
 	if err != nil {
-		return false, &apiError{status: http.StatusBadRequest, code: "bad_query", field: name}
+		return false, &apiError{status: http.StatusBadRequest, code: "bad_query", field: name, value: s}
 	}
 	return b, nil
 }
@@ -86,7 +86,7 @@ func bulkOptions(r *http.Request) (app.ImportOptions, error) {
 	case app.NoSnapshot, app.SnapshotCustomers, app.SnapshotAll:
 		opt.Snapshot = sn
 	default:
-		return opt, &apiError{status: http.StatusBadRequest, code: "bad_query", field: "snapshot"}
+		return opt, &apiError{status: http.StatusBadRequest, code: "bad_query", field: "snapshot", value: string(sn)}
 	}
 	return opt, nil
 }

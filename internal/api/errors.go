@@ -6,10 +6,7 @@ import (
 
 	"cobro/internal/app"
 	"cobro/internal/auth"
-	"cobro/internal/erpimport"
 	"cobro/internal/i18n"
-	"cobro/internal/ledger"
-	"cobro/internal/store"
 )
 
 // apiError is an error already decided at the HTTP edge.
@@ -17,6 +14,7 @@ type apiError struct {
 	status int
 	code   string
 	field  string
+	value  string // the bad value, as sent
 	detail string
 	args   []any
 }
@@ -25,34 +23,19 @@ func (e *apiError) Error() string { return e.code + ": " + e.detail }
 
 var errUnauthorized = &apiError{status: http.StatusUnauthorized, code: "unauthorized"}
 
-// sentinels is the one table from the errors of the layers below to an
-// HTTP status and a stable code.
-var sentinels = []struct {
-	err    error
-	status int
-	code   string
-}{
-	{app.ErrKeyRequired, http.StatusBadRequest, "idempotency_key_required"},
-	{app.ErrKeyReused, http.StatusUnprocessableEntity, "idempotency_key_reused"},
-	{app.ErrNoCompany, http.StatusConflict, "company_not_set_up"},
-	{app.ErrAtomicRejected, http.StatusUnprocessableEntity, "atomic_rejected"},
-	{store.ErrNotFound, http.StatusNotFound, "not_found"},
-	{auth.ErrForbidden, http.StatusForbidden, "forbidden"},
+// statuses turns the app's one classification of errors into HTTP: bad
+// input is 422, a request missing what it needs 400, a conflict with the
+// ledger's current state 409.
+var statuses = map[app.Kind]int{
+	app.KindInvalid:   http.StatusUnprocessableEntity,
+	app.KindMalformed: http.StatusBadRequest,
+	app.KindConflict:  http.StatusConflict,
+	app.KindNotFound:  http.StatusNotFound,
+	app.KindForbidden: http.StatusForbidden,
+	app.KindInternal:  http.StatusInternalServerError,
 }
 
-// ruleStatus maps a domain rule's kind to a status: bad input is 422, a
-// conflict with the ledger's current state is 409.
-var ruleStatus = []struct {
-	err    error
-	status int
-}{
-	{ledger.ErrOverAllocated, http.StatusConflict},
-	{ledger.ErrState, http.StatusConflict},
-	{ledger.ErrCurrency, http.StatusUnprocessableEntity},
-	{ledger.ErrInvalid, http.StatusUnprocessableEntity},
-}
-
-// errorBody is the JSON of every error: {"error": {"code", "message", "field"}}.
+// errorBody is the JSON of every error: {"error": {"code", "message", "field", "value"}}.
 type errorBody struct {
 	Error errorDetail `json:"error"`
 }
@@ -61,6 +44,7 @@ type errorDetail struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	Value   string `json:"value,omitempty"` // the bad value, as sent
 }
 
 // fail writes err as a JSON error in the client's language. Anything not
@@ -80,41 +64,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 func (s *Server) classify(err error, lang i18n.Lang) (int, errorDetail) {
 	var ae *apiError
 	if errors.As(err, &ae) {
-		args := append([]any{"field", ae.field, "detail", ae.detail}, ae.args...)
-		return ae.status, errorDetail{Code: ae.code, Message: i18n.T(lang, "error."+ae.code, args...), Field: ae.field}
+		args := append([]any{"field", ae.field, "detail", ae.detail, "value", ae.value}, ae.args...)
+		return ae.status, errorDetail{Code: ae.code, Message: i18n.T(lang, "error."+ae.code, args...), Field: ae.field, Value: ae.value}
 	}
-	var re *ledger.RuleError
-	if errors.As(err, &re) {
-		status := http.StatusUnprocessableEntity
-		for _, rs := range ruleStatus {
-			if errors.Is(re.Err, rs.err) {
-				status = rs.status
-				break
-			}
-		}
-		return status, errorDetail{Code: re.Code, Message: localized(lang, re.Code, re.Message, re.Field), Field: re.Field}
-	}
-	var fe *erpimport.FileError
-	if errors.As(err, &fe) {
-		return http.StatusUnprocessableEntity, errorDetail{Code: fe.Code, Message: fe.Localized(string(lang))}
-	}
-	for _, sn := range sentinels {
-		if errors.Is(err, sn.err) {
-			msg := i18n.T(lang, "error."+sn.code)
-			if sn.code == "not_found" {
-				msg = localized(lang, sn.code, err.Error(), "")
-			}
-			return sn.status, errorDetail{Code: sn.code, Message: msg}
-		}
-	}
-	return http.StatusInternalServerError, errorDetail{Code: "internal", Message: i18n.T(lang, "error.internal")}
-}
-
-// localized is the message for code in lang; in English the domain's own
-// message is more precise (it names the document and amounts), so it wins.
-func localized(lang i18n.Lang, code, english, field string) string {
-	if lang == i18n.English || !i18n.Has(lang, "error."+code) {
-		return english
-	}
-	return i18n.T(lang, "error."+code, "field", field)
+	f := app.Classify(err, lang)
+	return statuses[f.Kind], errorDetail{Code: f.Code, Message: f.Message, Field: f.Field, Value: f.Value}
 }

@@ -54,8 +54,18 @@ func New(db *store.DB, opts ...Option) *App {
 	return a
 }
 
-// DB is the app's database (for the command line's maintenance commands).
-func (a *App) DB() *store.DB { return a.db }
+// Database names the database the app runs on, its password redacted.
+func (a *App) Database() string { return a.db.Redacted() }
+
+// ErrNotFound is returned for whatever does not exist, or is not the
+// actor's to see.
+var ErrNotFound = store.ErrNotFound
+
+// PurgeKeys forgets the idempotency keys older than KeyRetention and
+// returns how many went.
+func (a *App) PurgeKeys(ctx context.Context) (int64, error) {
+	return a.db.PurgeKeys(ctx, a.now().Add(-KeyRetention))
+}
 
 // Now is the app's clock.
 func (a *App) Now() time.Time { return a.now() }

@@ -8,14 +8,26 @@ import (
 	"cobro/internal/store"
 )
 
+// Violation is a broken invariant: the rule, and the row that breaks it.
+type Violation struct {
+	Rule   string `json:"rule"`
+	Entity string `json:"entity"`
+	ID     string `json:"id"`
+	Detail string `json:"detail"`
+}
+
 // Check verifies every ledger invariant on the whole database: the
 // row-level rules, and each customer's stored figures against their
 // recomputation from the raw rows for the day they are kept for. It returns
 // the violations found (none is a clean ledger).
-func (a *App) Check(ctx context.Context) ([]store.Violation, error) {
-	out, err := a.db.CheckRows(ctx, 100)
+func (a *App) Check(ctx context.Context) ([]Violation, error) {
+	var out []Violation
+	rows, err := a.db.CheckRows(ctx, 100)
 	if err != nil {
 		return nil, err
+	}
+	for _, v := range rows {
+		out = append(out, Violation(v))
 	}
 	err = a.db.Read(ctx, func(tx *store.Tx) error {
 		_, asOf, err := tx.Company(ctx, false)
@@ -50,12 +62,12 @@ func (a *App) Check(ctx context.Context) ([]store.Violation, error) {
 			for _, acc := range accs {
 				want, err := ledger.Compute(byDocs[acc.ID], byCols[acc.ID], asOf)
 				if err != nil {
-					out = append(out, store.Violation{Rule: "stored figures equal their recomputation", Entity: "customer",
+					out = append(out, Violation{Rule: "stored figures equal their recomputation", Entity: "customer",
 						ID: acc.ID, Detail: fmt.Sprintf("stored %+v, recomputed out of range: %v", acc.Figures, err)})
 					continue
 				}
 				if want != acc.Figures {
-					out = append(out, store.Violation{Rule: "stored figures equal their recomputation", Entity: "customer",
+					out = append(out, Violation{Rule: "stored figures equal their recomputation", Entity: "customer",
 						ID: acc.ID, Detail: fmt.Sprintf("stored %+v, recomputed %+v", acc.Figures, want)})
 				}
 			}

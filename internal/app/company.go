@@ -26,14 +26,14 @@ func (a *App) SaveCompany(ctx context.Context, actor auth.Actor, c ledger.Compan
 		return ruleInvalid("required", "name", "the company needs a name")
 	}
 	if !c.Currency.Valid() {
-		return ruleInvalid("unknown_currency", "currency", "unknown currency %q", c.Currency)
+		return ruleInvalid("unknown_currency", "currency", "unknown currency %q", c.Currency).WithValue(string(c.Currency))
 	}
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil || c.TimeZone == "" {
-		return ruleInvalid("bad_time_zone", "time_zone", "unknown time zone %q (e.g. Europe/Madrid)", c.TimeZone)
+		return ruleInvalid("bad_time_zone", "time_zone", "unknown time zone %q (e.g. Europe/Madrid)", c.TimeZone).WithValue(c.TimeZone)
 	}
 	if c.Language != "en" && c.Language != "es" {
-		return ruleInvalid("bad_language", "language", "language must be en or es")
+		return ruleInvalid("bad_language", "language", "language must be en or es").WithValue(c.Language)
 	}
 	err = a.db.Write(ctx, func(tx *store.Tx) error {
 		// asOf is kept for an existing company: the calendar only moves
@@ -63,7 +63,7 @@ func (a *App) CreateToken(ctx context.Context, name string, role auth.Role, user
 		return "", ruleInvalid("required", "name", "a token needs a name")
 	}
 	if user == "" && role != auth.Admin && role != auth.Integration {
-		return "", ruleInvalid("bad_role", "role", "a token's role is admin or integration; for a user's rights use --user")
+		return "", ruleInvalid("bad_role", "role", "a token's role is admin or integration; for a user's rights use --user").WithValue(string(role))
 	}
 	if user != "" {
 		// A user's token acts with the user's rights as they are when it
@@ -103,7 +103,7 @@ func (a *App) Authenticate(ctx context.Context, secret, source string) (auth.Act
 		if err != nil || u.Disabled {
 			return auth.Actor{}, store.ErrNotFound
 		}
-		actor := UserActor(u, source)
+		actor := UserActor(userOf(u), source)
 		actor.Name = "token:" + tok.Name + " user:" + u.Name
 		return actor, nil
 	}

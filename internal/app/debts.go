@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -14,72 +13,67 @@ import (
 	"cobro/internal/store"
 )
 
-// DebtQuery is a debt list's filters and grouping, as in its URL: the same
-// string is what a saved list stores.
+// DebtFilter selects open debts. The faces read it from their own input
+// (a page's URL query); the app checks it and turns it into SQL.
+type DebtFilter struct {
+	Agent      string
+	Zone       string
+	Route      string
+	Segment    string
+	Status     string // "", pending, overdue, unpaid or disputed
+	Bucket     string // "" or one of DebtBuckets
+	Instrument string
+	MinOpen    *int64 // of the open amount, minor units of the company's currency
+	MaxOpen    *int64
+	DueFrom    civil.Date
+	DueTo      civil.Date
+	Search     string // what the user typed
+}
+
+// DebtQuery is a debt list's filters, grouping and page.
 type DebtQuery struct {
-	Filter store.DebtFilter
-	Group  string
+	Filter DebtFilter
+	Group  string // "" or one of DebtGroupings
 	Cursor string
 	Limit  int
 }
 
-// debtParams are the URL parameters of a debt list, for the pages.
-var debtParams = []string{"agent", "zone", "route", "segment", "status", "bucket", "instrument", "min", "max",
-	"due_from", "due_to", "q", "group"}
+// DebtStatuses are the statuses a debt list filters by.
+func DebtStatuses() []string { return []string{"pending", "overdue", "unpaid", "disputed"} }
 
-// DebtParams lists a debt list's URL parameters.
-func DebtParams() []string { return debtParams }
-
-// ParseDebtQuery reads a debt list's URL query. Amounts are in the
-// company's currency and decimal form ("1500" or "1500.50").
-func ParseDebtQuery(v url.Values, cur money.Currency) (DebtQuery, error) {
-	q := DebtQuery{Group: v.Get("group"), Cursor: v.Get("cursor")}
-	f := &q.Filter
-	f.Agent, f.Zone, f.Route, f.Segment = v.Get("agent"), v.Get("zone"), v.Get("route"), v.Get("segment")
-	f.Status, f.Bucket, f.Instrument = v.Get("status"), store.Bucket(v.Get("bucket")), v.Get("instrument")
-	f.Search = store.SearchKey(v.Get("q"))
-	switch f.Status {
-	case "", "pending", "overdue", "unpaid", "disputed":
-	default:
-		return q, ruleInvalid("bad_status", "status", "status must be pending, overdue, unpaid or disputed")
+// DebtBuckets are the aging buckets, youngest first.
+func DebtBuckets() []string {
+	out := make([]string, len(store.Buckets))
+	for i, b := range store.Buckets {
+		out[i] = string(b)
 	}
-	if f.Bucket != "" {
-		ok := false
-		for _, b := range store.Buckets {
-			ok = ok || b == f.Bucket
-		}
-		if !ok {
-			return q, ruleInvalid("bad_bucket", "bucket", "unknown aging bucket %q", f.Bucket)
-		}
+	return out
+}
+
+// DebtGroupings are what a debt list may be grouped by.
+func DebtGroupings() []string {
+	return []string{"agent", "zone", "route", "segment", "status", "bucket", "instrument", "customer"}
+}
+
+// check names the first filter that is not one the list knows.
+func (q DebtQuery) check() error {
+	f := q.Filter
+	if f.Status != "" && !slices.Contains(DebtStatuses(), f.Status) {
+		return ruleInvalid("bad_status", "status", "status must be pending, overdue, unpaid or disputed").WithValue(f.Status)
+	}
+	if f.Bucket != "" && !slices.Contains(DebtBuckets(), f.Bucket) {
+		return ruleInvalid("bad_bucket", "bucket", "unknown aging bucket %q", f.Bucket).WithValue(f.Bucket)
 	}
 	if _, ok := store.GroupKeys[q.Group]; q.Group != "" && !ok {
-		return q, ruleInvalid("bad_group", "group", "unknown grouping %q", q.Group)
+		return ruleInvalid("bad_group", "group", "unknown grouping %q", q.Group).WithValue(q.Group)
 	}
-	for _, p := range []struct {
-		name string
-		dst  **int64
-	}{{"min", &f.MinOpen}, {"max", &f.MaxOpen}} {
-		if s := strings.TrimSpace(v.Get(p.name)); s != "" {
-			a, err := money.Parse(s, cur, money.MarkUnknown)
-			if err != nil {
-				return q, ruleInvalid("bad_amount", p.name, "%s: %v", p.name, err)
-			}
-			*p.dst = &a.Minor
-		}
-	}
-	for _, p := range []struct {
-		name string
-		dst  *civil.Date
-	}{{"due_from", &f.DueFrom}, {"due_to", &f.DueTo}} {
-		if s := strings.TrimSpace(v.Get(p.name)); s != "" {
-			d, err := civil.Parse(s)
-			if err != nil {
-				return q, ruleInvalid("bad_date", p.name, "%s must be YYYY-MM-DD", p.name)
-			}
-			*p.dst = d
-		}
-	}
-	return q, nil
+	return nil
+}
+
+func (f DebtFilter) store(scope string) store.DebtFilter {
+	return store.DebtFilter{Scope: scope, Agent: f.Agent, Zone: f.Zone, Route: f.Route, Segment: f.Segment,
+		Status: f.Status, Bucket: store.Bucket(f.Bucket), Instrument: f.Instrument, MinOpen: f.MinOpen, MaxOpen: f.MaxOpen,
+		DueFrom: f.DueFrom, DueTo: f.DueTo, Search: store.SearchKey(f.Search)}
 }
 
 // DebtView is one line of a debt list.
@@ -113,6 +107,9 @@ func (a *App) Debts(ctx context.Context, actor auth.Actor, q DebtQuery) (DebtLis
 	if err := actor.Check(auth.ReadLedger); err != nil {
 		return DebtList{}, err
 	}
+	if err := q.check(); err != nil {
+		return DebtList{}, err
+	}
 	today, err := a.Today(ctx)
 	if err != nil {
 		return DebtList{}, err
@@ -121,11 +118,11 @@ func (a *App) Debts(ctx context.Context, actor auth.Actor, q DebtQuery) (DebtLis
 	if err := decodeCursor(q.Cursor, &cur); err != nil {
 		return DebtList{}, err
 	}
-	q.Filter.Scope = actor.AgentScope()
+	f := q.Filter.store(actor.AgentScope())
 	limit := clampLimit(q.Limit)
 	out := DebtList{Items: []DebtView{}, Groups: []DebtGroupView{}, Totals: []DebtGroupView{}}
 	err = a.db.Read(ctx, func(tx *store.Tx) error {
-		debts, err := tx.Debts(ctx, today, q.Filter, cur.Due, cur.ID, limit+1)
+		debts, err := tx.Debts(ctx, today, f, cur.Due, cur.ID, limit+1)
 		if err != nil {
 			return err
 		}
@@ -139,7 +136,7 @@ func (a *App) Debts(ctx context.Context, actor auth.Actor, q DebtQuery) (DebtLis
 				CustomerName: d.CustomerName, Agent: d.Agent, Zone: d.Zone, Route: d.Route, Segment: d.Segment})
 		}
 		groups := func(by string) ([]DebtGroupView, error) {
-			gs, err := tx.DebtGroups(ctx, today, q.Filter, by)
+			gs, err := tx.DebtGroups(ctx, today, f, by)
 			res := []DebtGroupView{}
 			for _, g := range gs {
 				res = append(res, DebtGroupView{Key: g.Key, Count: g.Count, Open: money.New(g.Open, g.Currency)})
@@ -182,23 +179,22 @@ func (a *App) EachDebt(ctx context.Context, actor auth.Actor, q DebtQuery, fn fu
 	}
 }
 
-// SaveList saves a user's debt list under a name.
-func (a *App) SaveList(ctx context.Context, sess Session, name string, query url.Values) error {
+// SavedList is a debt list a user saved under a name.
+type SavedList struct {
+	ID    string
+	Name  string
+	Query string // the face's own encoding of the list's DebtQuery (the pages: its URL query)
+}
+
+// SaveList saves a user's debt list under a name, replacing the list of
+// that name. q is the list; encoded is how the face that saved it writes
+// it back (the pages keep its URL query), stored as given once q is valid.
+func (a *App) SaveList(ctx context.Context, sess Session, name string, q DebtQuery, encoded string) error {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return ruleInvalid("required", "name", "a saved list needs a name")
 	}
-	company, err := a.Company(ctx)
-	if err != nil {
-		return err
-	}
-	clean := url.Values{}
-	for _, p := range debtParams {
-		if v := query.Get(p); v != "" {
-			clean.Set(p, v)
-		}
-	}
-	if _, err := ParseDebtQuery(clean, company.Currency); err != nil {
+	if err := q.check(); err != nil {
 		return err
 	}
 	id, err := uuid.NewV7()
@@ -206,16 +202,18 @@ func (a *App) SaveList(ctx context.Context, sess Session, name string, query url
 		return err
 	}
 	return a.db.Write(ctx, func(tx *store.Tx) error {
-		return tx.SaveList(ctx, store.SavedList{ID: id.String(), UserName: sess.User.Name, Name: name, Query: clean.Encode(), CreatedAt: a.now()})
+		return tx.SaveList(ctx, store.SavedList{ID: id.String(), UserName: sess.User.Name, Name: name, Query: encoded, CreatedAt: a.now()})
 	})
 }
 
-// Lists returns a user's saved lists.
-func (a *App) Lists(ctx context.Context, sess Session) ([]store.SavedList, error) {
-	var out []store.SavedList
+// Lists returns a user's saved lists, by name.
+func (a *App) Lists(ctx context.Context, sess Session) ([]SavedList, error) {
+	var out []SavedList
 	err := a.db.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = tx.Lists(ctx, sess.User.Name)
+		ls, err := tx.Lists(ctx, sess.User.Name)
+		for _, l := range ls {
+			out = append(out, SavedList{ID: l.ID, Name: l.Name, Query: l.Query})
+		}
 		return err
 	})
 	return out, err

@@ -86,9 +86,3 @@ func (a *App) Jobs(ctx context.Context, actor auth.Actor, state string, limit in
 	}
 	return b, nil
 }
-
-// PurgeKeys forgets the idempotency keys older than KeyRetention (a
-// periodic job) and returns how many.
-func (a *App) PurgeKeys(ctx context.Context) (int64, error) {
-	return a.db.PurgeKeys(ctx, a.now().Add(-KeyRetention))
-}

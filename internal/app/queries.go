@@ -82,10 +82,10 @@ func (a *App) Customers(ctx context.Context, actor auth.Actor, q CustomerQuery) 
 	switch q.Status {
 	case "", "overdue", "over_limit", "disputed", "open":
 	default:
-		return Page[CustomerView]{}, ruleInvalid("bad_status", "status", "status must be overdue, over_limit, disputed or open")
+		return Page[CustomerView]{}, ruleInvalid("bad_status", "status", "status must be overdue, over_limit, disputed or open").WithValue(q.Status)
 	}
 	if !store.ValidSort(q.Sort) {
-		return Page[CustomerView]{}, ruleInvalid("bad_sort", "sort", "sort must be id, name, overdue or risk")
+		return Page[CustomerView]{}, ruleInvalid("bad_sort", "sort", "sort must be id, name, overdue or risk").WithValue(q.Sort)
 	}
 	limit := clampLimit(q.Limit)
 	f := store.CustomerFilter{Agent: q.Agent, Segment: q.Segment, Zone: q.Zone, Scope: actor.AgentScope(), Status: q.Status,

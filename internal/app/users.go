@@ -40,9 +40,24 @@ func (a *App) passwordHasher() *auth.Hasher {
 	return a.hasher
 }
 
+// User is a person who signs in. Their password hash stays in the app.
+type User struct {
+	Name        string
+	DisplayName string
+	Role        string // agent, supervisor, administration or management
+	Agent       string // an agent's code: they see only its customers
+	Language    string // "", en or es
+	Disabled    bool
+}
+
+func userOf(u store.User) User {
+	return User{Name: u.Name, DisplayName: u.DisplayName, Role: u.Role, Agent: u.Agent, Language: u.Language, Disabled: u.Disabled}
+}
+
 // AddUser creates a person who signs in with a role; an agent user names
 // their agent code, whose customers alone they see.
-func (a *App) AddUser(ctx context.Context, actor auth.Actor, u store.User, password string) error {
+func (a *App) AddUser(ctx context.Context, actor auth.Actor, nu User, password string) error {
+	u := store.User{Name: nu.Name, DisplayName: nu.DisplayName, Role: nu.Role, Agent: nu.Agent, Language: nu.Language, Disabled: nu.Disabled}
 	if err := actor.Check(auth.ManageCompany); err != nil {
 		return err
 	}
@@ -52,7 +67,7 @@ func (a *App) AddUser(ctx context.Context, actor auth.Actor, u store.User, passw
 	}
 	role, err := auth.ParseRole(u.Role)
 	if err != nil || role == auth.Admin || role == auth.Integration {
-		return ruleInvalid("bad_role", "role", "a user's role is agent, supervisor, administration or management")
+		return ruleInvalid("bad_role", "role", "a user's role is agent, supervisor, administration or management").WithValue(u.Role)
 	}
 	if role == auth.Agent && strings.TrimSpace(u.Agent) == "" {
 		return ruleInvalid("required", "agent", "an agent user needs their agent code (--agent)")
@@ -74,8 +89,17 @@ func (a *App) AddUser(ctx context.Context, actor auth.Actor, u store.User, passw
 	})
 }
 
+// User returns the user of a name; ErrNotFound when there is none.
+func (a *App) User(ctx context.Context, actor auth.Actor, name string) (User, error) {
+	if err := actor.Check(auth.ManageCompany); err != nil {
+		return User{}, err
+	}
+	u, err := a.db.UserByName(ctx, name)
+	return userOf(u), err
+}
+
 // UserActor is the actor of a signed-in user.
-func UserActor(u store.User, source string) auth.Actor {
+func UserActor(u User, source string) auth.Actor {
 	return auth.Actor{Name: "user:" + u.Name, Role: auth.Role(u.Role), Agent: u.Agent, Source: source}
 }
 
@@ -83,7 +107,7 @@ func UserActor(u store.User, source string) auth.Actor {
 type Session struct {
 	Secret    string // the cookie value; only its hash is stored
 	CSRFToken string
-	User      store.User
+	User      User
 	Actor     auth.Actor
 }
 
@@ -146,7 +170,7 @@ func (a *App) SignIn(ctx context.Context, name, password, addr string) (Session,
 	if err != nil {
 		return Session{}, err
 	}
-	return Session{Secret: secret, CSRFToken: csrf, User: u, Actor: UserActor(u, addr)}, nil
+	return Session{Secret: secret, CSRFToken: csrf, User: userOf(u), Actor: UserActor(userOf(u), addr)}, nil
 }
 
 // dummyHash is verified against when the user does not exist.
@@ -158,7 +182,7 @@ func (a *App) SessionOf(ctx context.Context, secret, addr string) (Session, erro
 	if err != nil {
 		return Session{}, err
 	}
-	return Session{Secret: secret, CSRFToken: s.CSRFToken, User: u, Actor: UserActor(u, addr)}, nil
+	return Session{Secret: secret, CSRFToken: s.CSRFToken, User: userOf(u), Actor: UserActor(userOf(u), addr)}, nil
 }
 
 // SignOut ends the session of a cookie secret.

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"cobro/internal/app"
 	"cobro/internal/auth"
 	"cobro/internal/server"
 	"cobro/internal/store"
@@ -60,7 +61,7 @@ func Load(ctx context.Context, dsn string, d *Data, n, clients int) (LoadResult,
 		return LoadResult{}, err
 	}
 	user := "load-" + randomHex()
-	if err := a.AddUser(ctx, auth.System("bench"), store.User{Name: user, Role: "administration"}, "load password 1"); err != nil {
+	if err := a.AddUser(ctx, auth.System("bench"), app.User{Name: user, Role: "administration"}, "load password 1"); err != nil {
 		return LoadResult{}, err
 	}
 	sess, err := a.SignIn(ctx, user, "load password 1", "127.0.0.1")

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"cobro/internal/app"
 	"cobro/internal/auth"
 	"cobro/internal/server"
 	"cobro/internal/store"
@@ -75,7 +76,7 @@ func Pages(ctx context.Context, dsn string, d *Data, n, clients int) (list, shee
 	defer db.Close()
 	a := newApp(db, d)
 	pass := "bench password 1"
-	if err := a.AddUser(ctx, auth.System("bench"), store.User{Name: "bench-" + randomHex(), Role: "management"}, pass); err != nil {
+	if err := a.AddUser(ctx, auth.System("bench"), app.User{Name: "bench-" + randomHex(), Role: "management"}, pass); err != nil {
 		return list, sheet, err
 	}
 	users, err := db.Users(ctx)

@@ -114,15 +114,22 @@ func dbFlag(fs *flag.FlagSet) *string {
 
 // openApp opens and migrates the database and returns the app on it.
 func openApp(ctx context.Context, e *env, dsn string, opts ...app.Option) (*app.App, func(), error) {
+	a, _, done, err := openAppDB(ctx, e, dsn, opts...)
+	return a, done, err
+}
+
+// openAppDB is openApp that also returns the database, for the parts the
+// composition root wires beside the app (the job runner).
+func openAppDB(ctx context.Context, e *env, dsn string, opts ...app.Option) (*app.App, *store.DB, func(), error) {
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return app.New(db, append([]app.Option{app.WithLogger(e.log)}, opts...)...), func() { db.Close() }, nil
+	return app.New(db, append([]app.Option{app.WithLogger(e.log)}, opts...)...), db, func() { db.Close() }, nil
 }
 
 func cmdMigrate(ctx context.Context, e *env, args []string) error {

@@ -44,7 +44,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	a, done, err := openApp(ctx, e, *dsn, app.WithHasher(hashing()))
+	a, db, done, err := openAppDB(ctx, e, *dsn, app.WithHasher(hashing()))
 	if err != nil {
 		return err
 	}
@@ -59,11 +59,11 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	runner := newRunner(e, a)
+	runner := newRunner(e, a, db)
 	srv := server.New(a, e.log, server.Config{Addr: *addr, MaxBody: *maxBody, Extra: pages.Register, Metrics: runner.Collectors()})
 	return serveWithJobs(ctx, runner, func(ctx context.Context) error {
 		return srv.Run(ctx, func(addr string) {
-			e.log.Info("serving", "url", "http://"+addr, "db", a.DB().Redacted())
+			e.log.Info("serving", "url", "http://"+addr, "db", a.Database())
 		})
 	})
 }

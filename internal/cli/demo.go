@@ -35,7 +35,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if *reset && !isSQLite {
 		return errors.New("--reset only deletes a SQLite demo file; to rebuild a demo on PostgreSQL, empty the database yourself")
 	}
-	a, done, err := openApp(ctx, e, *dsn)
+	a, db, done, err := openAppDB(ctx, e, *dsn)
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	}
 	if *reset && state != demo.Empty {
 		if state == demo.Foreign {
-			return fmt.Errorf("%s holds %s: --reset only deletes a demo", a.DB().Redacted(), state)
+			return fmt.Errorf("%s holds %s: --reset only deletes a demo", a.Database(), state)
 		}
 		done()
 		for _, suffix := range []string{"", "-wal", "-shm"} {
@@ -54,12 +54,12 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 				return err
 			}
 		}
-		a2, done2, err := openApp(ctx, e, *dsn)
+		a2, db2, done2, err := openAppDB(ctx, e, *dsn)
 		if err != nil {
 			done = func() {}
 			return err
 		}
-		a, done, state = a2, done2, demo.Empty
+		a, db, done, state = a2, db2, done2, demo.Empty
 	}
 	switch state {
 	case demo.Ready:
@@ -67,9 +67,9 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 		if isSQLite {
 			again = "--reset builds it again around today"
 		}
-		fmt.Fprintf(e.stdout, "Reusing the demo already in %s (%s).\n", a.DB().Redacted(), again)
+		fmt.Fprintf(e.stdout, "Reusing the demo already in %s (%s).\n", a.Database(), again)
 	case demo.Empty:
-		fmt.Fprintf(e.stdout, "Creating the demo in %s...\n", a.DB().Redacted())
+		fmt.Fprintf(e.stdout, "Creating the demo in %s...\n", a.Database())
 		loc, err := time.LoadLocation(demo.Company.TimeZone)
 		if err != nil {
 			return err
@@ -85,9 +85,9 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 		if isSQLite {
 			again = "run cobro demo --reset"
 		}
-		return fmt.Errorf("%s holds %s (was its creation interrupted?): %s", a.DB().Redacted(), state, again)
+		return fmt.Errorf("%s holds %s (was its creation interrupted?): %s", a.Database(), state, again)
 	default:
-		return fmt.Errorf("%s holds %s: cobro demo only fills an empty database; give another --db", a.DB().Redacted(), state)
+		return fmt.Errorf("%s holds %s: cobro demo only fills an empty database; give another --db", a.Database(), state)
 	}
 	adminTok, err := a.CreateToken(ctx, "demo-admin", auth.Admin, "")
 	if err != nil {
@@ -101,7 +101,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	runner := newRunner(e, a)
+	runner := newRunner(e, a, db)
 	srv := server.New(a, e.log, server.Config{Addr: *addr, MaxBody: 32 << 20, Extra: pages.Register, Metrics: runner.Collectors()})
 	return serveWithJobs(ctx, runner, func(ctx context.Context) error {
 		return srv.Run(ctx, func(listen string) {

@@ -8,14 +8,15 @@ import (
 
 	"cobro/internal/app"
 	"cobro/internal/jobs"
+	"cobro/internal/store"
 )
 
 // newRunner is the job runner of a server: cobro's upkeep (jobs.Upkeep),
 // on the app's clock, leasing as this host and process.
-func newRunner(e *env, a *app.App) *jobs.Runner {
+func newRunner(e *env, a *app.App, db *store.DB) *jobs.Runner {
 	host, _ := os.Hostname()
-	r := jobs.New(a.DB(), jobs.Config{Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), Now: a.Now, Log: e.log})
-	jobs.Upkeep(r, a, a.DB())
+	r := jobs.New(db, jobs.Config{Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), Now: a.Now, Log: e.log})
+	jobs.Upkeep(r, a, db)
 	return r
 }
 

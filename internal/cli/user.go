@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"cobro/internal/app"
 	"cobro/internal/auth"
-	"cobro/internal/store"
 )
 
 // cmdUser: cobro user add NAME --role ROLE [--agent CODE]. The password is
@@ -41,7 +41,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer done()
-	u := store.User{Name: pos[0], DisplayName: *display, Role: *role, Agent: *agent, Language: *lang}
+	u := app.User{Name: pos[0], DisplayName: *display, Role: *role, Agent: *agent, Language: *lang}
 	if err := a.AddUser(ctx, auth.System("cli"), u, password); err != nil {
 		return err
 	}

@@ -19,7 +19,6 @@ import (
 	"cobro/internal/auth"
 	"cobro/internal/civil"
 	"cobro/internal/ledger"
-	"cobro/internal/store"
 )
 
 // Options size the demo.
@@ -48,7 +47,7 @@ var Company = ledger.Company{
 
 // Users are the demo's sign-ins, one per role. The last one is created
 // last: its presence says the demo was built to the end.
-var Users = []store.User{
+var Users = []app.User{
 	{Name: "ana", DisplayName: "Ana Martínez", Role: "agent", Agent: "AG01", Language: "es"},
 	{Name: "sergio", DisplayName: "Sergio Ruiz", Role: "supervisor", Language: "es"},
 	{Name: "alba", DisplayName: "Alba Navarro", Role: "administration", Language: "es"},
@@ -168,9 +167,9 @@ func Inspect(ctx context.Context, a *app.App) (State, error) {
 		}
 		return Foreign, nil
 	}
-	_, err = a.DB().UserByName(ctx, Users[len(Users)-1].Name)
+	_, err = a.User(ctx, auth.System("demo"), Users[len(Users)-1].Name)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, app.ErrNotFound):
 		return Partial, nil
 	case err != nil:
 		return 0, err

@@ -121,7 +121,7 @@ func TestDemoShape(t *testing.T) {
 			t.Errorf("most of the open amount should not be due yet: %+v", aging)
 		}
 		for _, status := range []string{"unpaid", "disputed", "overdue", "pending"} {
-			debts, err := a.Debts(ctx, sys, app.DebtQuery{Filter: store.DebtFilter{Status: status}, Limit: 1})
+			debts, err := a.Debts(ctx, sys, app.DebtQuery{Filter: app.DebtFilter{Status: status}, Limit: 1})
 			if err != nil || len(debts.Items) == 0 {
 				t.Errorf("no %s debts: %v", status, err)
 			}

@@ -70,8 +70,9 @@ func Parse(s string) (Lang, bool) {
 	return "", false
 }
 
-// T returns the message for key in lang, with {name} placeholders filled
-// from args (name, value, name, value...). A key missing in lang falls back
+// T returns the message for key in lang, with {name} placeholders and
+// {name, plural, ...} choices (plural.go) filled from args (name, value,
+// name, value...). A key missing in lang falls back
 // to English, then to the key itself: a missing translation shows, it does
 // not break the page. Tests check both catalogs hold the same keys.
 func T(lang Lang, key string, args ...any) string {
@@ -81,10 +82,7 @@ func T(lang Lang, key string, args ...any) string {
 			msg = key
 		}
 	}
-	for i := 0; i+1 < len(args); i += 2 {
-		msg = strings.ReplaceAll(msg, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
-	}
-	return msg
+	return format(lang, msg, args)
 }
 
 // Has reports whether key is in the catalog of lang.

@@ -81,3 +81,63 @@ func FuzzNegotiate(f *testing.F) {
 		}
 	})
 }
+
+func TestCatalogPluralsAreWellFormed(t *testing.T) {
+	for _, l := range []Lang{English, Spanish} {
+		for _, k := range Keys(l) {
+			if err := checkMessage(catalogs[l][k]); err != nil {
+				t.Errorf("%s %s: %v", l, k, err)
+			}
+		}
+	}
+	for _, bad := range []string{
+		"{n, plural, one {# day}}",               // no other
+		"{n, plural, one {# day} other {# days}", // not closed
+		"{n, plural, uno {# día} other {# días}}",
+		"{n, plural, =x {none} other {# days}}",
+	} {
+		if checkMessage(bad) == nil {
+			t.Errorf("%q passed the check", bad)
+		}
+	}
+}
+
+func TestPlurals(t *testing.T) {
+	for _, c := range []struct {
+		lang Lang
+		key  string
+		args []any
+		want string
+	}{
+		{English, "web.days_late", []any{"days", 1}, "1 day late"},
+		{English, "web.days_late", []any{"days", "2"}, "2 days late"},
+		{English, "web.days_late", []any{"days", 0}, "0 days late"},
+		{Spanish, "web.days_late", []any{"days", 1}, "1 día de retraso"},
+		{Spanish, "web.days_late", []any{"days", int64(21)}, "21 días de retraso"},
+		{Spanish, "web.days_overdue", []any{"n", 1}, "1 día vencida"},
+		{English, "web.days_overdue", []any{"n", 53}, "53 days overdue"},
+		{Spanish, "web.n_documents", []any{"n", 1}, "1 documento"},
+		{English, "web.n_documents", []any{"n", 1000}, "1000 documents"},
+		{Spanish, "web.share_text", []any{"days", 30}, "Envíe este enlace al cliente. Abre su extracto de facturas pendientes, al día, sin iniciar sesión, durante 30 días."},
+	} {
+		if got := T(c.lang, c.key, c.args...); got != c.want {
+			t.Errorf("T(%s, %s, %v) = %q, want %q", c.lang, c.key, c.args, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		msg  string
+		args []any
+		want string
+	}{
+		{"{n, plural, =0 {nothing} one {# item} other {# items}} for {who}", []any{"n", 0, "who", "Ana"}, "nothing for Ana"},
+		{"{n, plural, one {# item of {who}} other {# items of {who}}}", []any{"who", "Ana", "n", 1}, "1 item of Ana"},
+		{"{a, plural, one {one a} other {# as}}, {b, plural, one {one b} other {# bs}}", []any{"a", 1, "b", 3}, "one a, 3 bs"},
+		{"{n, plural, one {# item} other {some items}}", []any{"n", "many"}, "some items"}, // not a count: other
+		{"{n, plural, one {# item} other {some items}}", nil, "some items"},
+		{"plain {x}, plural, {y}", []any{"x", 1}, "plain 1, plural, {y}"},
+	} {
+		if got := format(English, c.msg, c.args); got != c.want {
+			t.Errorf("format(%q, %v) = %q, want %q", c.msg, c.args, got, c.want)
+		}
+	}
+}

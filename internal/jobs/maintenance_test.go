@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -33,10 +34,12 @@ func TestUpkeep(t *testing.T) {
 			t.Fatal(err)
 		}
 		old := clk.Now()
-		if res, err := db.ClaimKey(ctx, "t", "old-key", "h1", old, time.Minute); err != nil || res.State != store.IdemNew {
-			t.Fatal(res, err)
-		}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.FinishKey(ctx, "t", "old-key", 201, "{}", old) }); err != nil {
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			if res, err := tx.ClaimKey(ctx, "t", "old-key", "h1", old); err != nil || res.State != store.IdemNew {
+				return fmt.Errorf("claim: %+v %v", res, err)
+			}
+			return tx.FinishKey(ctx, "t", "old-key", "created", "{}", old)
+		}); err != nil {
 			t.Fatal(err)
 		}
 		asOf := func() civil.Date {
@@ -72,7 +75,12 @@ func TestUpkeep(t *testing.T) {
 		if _, err := r.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if res, err := db.ClaimKey(ctx, "t", "old-key", "h2", clk.Now(), time.Minute); err != nil || res.State != store.IdemNew {
+		var res store.IdemResult
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			var err error
+			res, err = tx.ClaimKey(ctx, "t", "old-key", "h2", clk.Now())
+			return err
+		}); err != nil || res.State != store.IdemNew {
 			t.Fatalf("a key past retention: %+v %v, want it forgotten", res, err)
 		}
 		list, err := db.Jobs(ctx, store.JobFilter{Kind: jobs.KindCalendar})

@@ -244,13 +244,20 @@ var (
 	ErrCurrency      = errors.New("currency differs from the customer's")
 )
 
-// RuleError is a broken rule, with the field it concerns and a stable code
-// that the API and the translations key on.
+// RuleError is a broken rule, with the field it concerns, the value that
+// broke it and a stable code that the API and the translations key on.
 type RuleError struct {
 	Err     error  // one of the Err* sentinels
 	Code    string // stable, e.g. "allocation_exceeds_open"
 	Field   string // e.g. "allocations[1].amount"
+	Value   string // the bad value as the user sent it; "" when there is none to show
 	Message string // English; translated by code at the edges
+}
+
+// WithValue records the bad value, as the user sent it, and returns e.
+func (e *RuleError) WithValue(v string) *RuleError {
+	e.Value = v
+	return e
 }
 
 func (e *RuleError) Error() string {

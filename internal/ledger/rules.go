@@ -10,10 +10,10 @@ import (
 func CheckDocument(d Document, cust Customer) error {
 	switch {
 	case !d.Kind.Valid():
-		return ruleErr(ErrInvalid, "bad_kind", "kind", "unknown document kind %q", d.Kind)
+		return ruleErr(ErrInvalid, "bad_kind", "kind", "unknown document kind %q", d.Kind).WithValue(string(d.Kind))
 	case d.Currency != cust.Currency:
 		return ruleErr(ErrCurrency, "currency_mismatch", "currency",
-			"document in %s but customer %s trades in %s", d.Currency, cust.ID, cust.Currency)
+			"document in %s but customer %s trades in %s", d.Currency, cust.ID, cust.Currency).WithValue(string(d.Currency))
 	case d.Amount < 0 || d.ERPOpen < 0:
 		return ruleErr(ErrInvalid, "negative_amount", "amount", "amounts must not be negative")
 	case d.ERPOpen > d.Amount:
@@ -30,10 +30,10 @@ func CheckNewCollection(cust Customer, c Collection, docs map[string]Document) e
 	}
 	if c.Amount.Currency != cust.Currency {
 		return ruleErr(ErrCurrency, "currency_mismatch", "amount.currency",
-			"collection in %s but customer %s trades in %s", c.Amount.Currency, cust.ID, cust.Currency)
+			"collection in %s but customer %s trades in %s", c.Amount.Currency, cust.ID, cust.Currency).WithValue(string(c.Amount.Currency))
 	}
 	if c.Amount.Minor <= 0 {
-		return ruleErr(ErrInvalid, "amount_not_positive", "amount.amount", "amount must be greater than zero")
+		return ruleErr(ErrInvalid, "amount_not_positive", "amount.amount", "amount must be greater than zero").WithValue(fmt.Sprint(c.Amount.Minor))
 	}
 	if err := checkInstrument(c.Instrument); err != nil {
 		return err
@@ -44,7 +44,7 @@ func CheckNewCollection(cust Customer, c Collection, docs map[string]Document) e
 func checkInstrument(in InstrumentDetail) error {
 	if !in.Kind.ValidCollected() {
 		return ruleErr(ErrInvalid, "bad_instrument", "instrument.kind",
-			"instrument must be one of cash, cheque, promissory_note, transfer, card (got %q)", in.Kind)
+			"instrument must be one of cash, cheque, promissory_note, transfer, card (got %q)", in.Kind).WithValue(string(in.Kind))
 	}
 	if in.Kind.ClearsLater() && strings.TrimSpace(in.Number) == "" {
 		return ruleErr(ErrInvalid, "required", "instrument.number", "a %s needs its number", in.Kind)
@@ -65,27 +65,27 @@ func checkAllocations(c Collection, add []Allocation, already int64, docs map[st
 		d, ok := docs[a.DocumentID]
 		switch {
 		case !ok:
-			return ruleErr(ErrInvalid, "unknown_document", field+".document_id", "no document %q", a.DocumentID)
+			return ruleErr(ErrInvalid, "unknown_document", field+".document_id", "no document %q", a.DocumentID).WithValue(a.DocumentID)
 		case d.CustomerID != c.CustomerID:
 			return ruleErr(ErrInvalid, "wrong_customer", field+".document_id",
-				"document %q belongs to another customer", a.DocumentID)
+				"document %q belongs to another customer", a.DocumentID).WithValue(a.DocumentID)
 		case !d.Kind.Owed():
 			return ruleErr(ErrInvalid, "not_owed", field+".document_id",
-				"document %q is a credit note: nothing to collect on it", a.DocumentID)
+				"document %q is a credit note: nothing to collect on it", a.DocumentID).WithValue(a.DocumentID)
 		case seen[a.DocumentID]:
 			return ruleErr(ErrInvalid, "duplicate_document", field+".document_id",
-				"document %q is allocated twice", a.DocumentID)
+				"document %q is allocated twice", a.DocumentID).WithValue(a.DocumentID)
 		case a.Amount <= 0:
-			return ruleErr(ErrInvalid, "amount_not_positive", field+".amount", "allocation must be greater than zero")
+			return ruleErr(ErrInvalid, "amount_not_positive", field+".amount", "allocation must be greater than zero").WithValue(fmt.Sprint(a.Amount))
 		case a.Amount > d.Open():
 			return ruleErr(ErrOverAllocated, "allocation_exceeds_open", field+".amount",
-				"allocation is more than the %d open on document %q", d.Open(), a.DocumentID)
+				"allocation is more than the %d open on document %q", d.Open(), a.DocumentID).WithValue(fmt.Sprint(a.Amount))
 		}
 		seen[a.DocumentID] = true
 		total += a.Amount
 		if total > c.Amount.Minor {
 			return ruleErr(ErrOverAllocated, "allocations_exceed_amount", field+".amount",
-				"allocations add up to more than the collection")
+				"allocations add up to more than the collection").WithValue(fmt.Sprint(a.Amount))
 		}
 	}
 	return nil

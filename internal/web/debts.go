@@ -4,32 +4,77 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"cobro/internal/app"
+	"cobro/internal/civil"
 	"cobro/internal/export"
 	"cobro/internal/i18n"
-	"cobro/internal/store"
+	"cobro/internal/ledger"
+	"cobro/internal/money"
 )
 
 type debtsData struct {
 	List    app.DebtList
-	Lists   []store.SavedList
+	Lists   []app.SavedList
 	Group   string
 	Export  string // the query string of the current filters, for export links
-	Buckets []store.Bucket
+	Buckets []string
 }
+
+// debtParams are the URL parameters of a debt list's filters and grouping:
+// what a saved list keeps.
+var debtParams = []string{"agent", "zone", "route", "segment", "status", "bucket", "instrument", "min", "max",
+	"due_from", "due_to", "q", "group"}
 
 func (s *Server) debtQuery(r *http.Request) (app.DebtQuery, error) {
 	c, err := s.app.Company(r.Context())
 	if err != nil {
 		return app.DebtQuery{}, err
 	}
-	return app.ParseDebtQuery(r.URL.Query(), c.Currency)
+	return parseDebtQuery(r.URL.Query(), c.Currency)
+}
+
+// parseDebtQuery reads a debt list's URL query. Amounts are in the
+// company's currency and decimal form ("1500" or "1500.50"); the app
+// checks the rest.
+func parseDebtQuery(v url.Values, cur money.Currency) (app.DebtQuery, error) {
+	q := app.DebtQuery{Group: v.Get("group"), Cursor: v.Get("cursor")}
+	f := &q.Filter
+	f.Agent, f.Zone, f.Route, f.Segment = v.Get("agent"), v.Get("zone"), v.Get("route"), v.Get("segment")
+	f.Status, f.Bucket, f.Instrument, f.Search = v.Get("status"), v.Get("bucket"), v.Get("instrument"), v.Get("q")
+	for _, p := range []struct {
+		name string
+		dst  **int64
+	}{{"min", &f.MinOpen}, {"max", &f.MaxOpen}} {
+		if s := strings.TrimSpace(v.Get(p.name)); s != "" {
+			a, err := money.Parse(s, cur, money.MarkUnknown)
+			if err != nil {
+				return q, (&ledger.RuleError{Err: ledger.ErrInvalid, Code: "bad_amount", Field: p.name,
+					Message: fmt.Sprintf("%s: %v", p.name, err)}).WithValue(s)
+			}
+			*p.dst = &a.Minor
+		}
+	}
+	for _, p := range []struct {
+		name string
+		dst  *civil.Date
+	}{{"due_from", &f.DueFrom}, {"due_to", &f.DueTo}} {
+		if s := strings.TrimSpace(v.Get(p.name)); s != "" {
+			d, err := civil.Parse(s)
+			if err != nil {
+				return q, (&ledger.RuleError{Err: ledger.ErrInvalid, Code: "bad_date", Field: p.name,
+					Message: p.name + " must be YYYY-MM-DD"}).WithValue(s)
+			}
+			*p.dst = d
+		}
+	}
+	return q, nil
 }
 
 func filtersOnly(v url.Values) string {
 	out := url.Values{}
-	for _, p := range app.DebtParams() {
+	for _, p := range debtParams {
 		if x := v.Get(p); x != "" {
 			out.Set(p, x)
 		}
@@ -55,13 +100,22 @@ func (s *Server) debts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, "debts", http.StatusOK, s.newPage(r, "web.debts", debtsData{List: list, Lists: lists, Group: q.Group,
-		Export: filtersOnly(r.URL.Query()), Buckets: store.Buckets}))
+		Export: filtersOnly(r.URL.Query()), Buckets: app.DebtBuckets()}))
 }
 
 // saveList saves the current filters under a name and reopens them.
 func (s *Server) saveList(w http.ResponseWriter, r *http.Request) {
 	query, _ := url.ParseQuery(r.PostFormValue("query"))
-	if err := s.app.SaveList(r.Context(), *sessionOf(r), r.PostFormValue("name"), query); err != nil {
+	c, err := s.app.Company(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q, err := parseDebtQuery(query, c.Currency)
+	if err == nil {
+		err = s.app.SaveList(r.Context(), *sessionOf(r), r.PostFormValue("name"), q, filtersOnly(query))
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -132,10 +132,7 @@ func customerRowsHTML(lang i18n.Lang, cs []app.CustomerView, late map[string]int
 			b.WriteString(esc(c.Zone))
 		}
 		if n := late[c.ID]; n > 0 {
-			msg := i18n.T(lang, "web.days_late", "days", strconv.Itoa(n))
-			if n == 1 {
-				msg = i18n.T(lang, "web.day_late")
-			}
+			msg := i18n.T(lang, "web.days_late", "days", n)
 			b.WriteString(` · <span class="tag st-overdue">`)
 			b.WriteString(esc(msg))
 			b.WriteString("</span>")

@@ -32,3 +32,18 @@ func TestCustomerRowsHTMLEscapes(t *testing.T) {
 		t.Errorf("empty table: %s", got)
 	}
 }
+
+// Days late take the plural rules of the page's language.
+func TestCustomerRowsDaysLatePlural(t *testing.T) {
+	c := app.CustomerView{ID: "C-1", Name: "N", Balance: money.Amount{Currency: "EUR"}, Overdue: money.Amount{Currency: "EUR"},
+		Risk: money.Amount{Currency: "EUR"}}
+	for _, x := range []struct {
+		lang i18n.Lang
+		days int
+		want string
+	}{{i18n.English, 1, ">1 day late<"}, {i18n.English, 2, ">2 days late<"}, {i18n.Spanish, 1, ">1 día de retraso<"}} {
+		if got := string(customerRowsHTML(x.lang, []app.CustomerView{c}, map[string]int{"C-1": x.days})); !strings.Contains(got, x.want) {
+			t.Errorf("%s, %d days: no %q in %s", x.lang, x.days, x.want, got)
+		}
+	}
+}

@@ -23,8 +23,6 @@ import (
 	"cobro/internal/app"
 	"cobro/internal/auth"
 	"cobro/internal/i18n"
-	"cobro/internal/ledger"
-	"cobro/internal/store"
 )
 
 //go:embed templates/*.html
@@ -78,7 +76,7 @@ func New(a *app.App, log *slog.Logger, cfg Config) (*Server, error) {
 type page struct {
 	Lang    i18n.Lang
 	Title   string
-	User    *store.User
+	User    *app.User
 	Role    auth.Role
 	CSRF    string
 	Path    string
@@ -163,7 +161,7 @@ func (s *Server) signedIn(h http.HandlerFunc) http.HandlerFunc {
 			sess, err = s.app.SessionOf(r.Context(), c.Value, clientAddr(r))
 		}
 		if err != nil {
-			if !errors.Is(err, http.ErrNoCookie) && !errors.Is(err, store.ErrNotFound) {
+			if !errors.Is(err, http.ErrNoCookie) && !errors.Is(err, app.ErrNotFound) {
 				s.serverError(w, r, err)
 				return
 			}
@@ -245,27 +243,46 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	http.Error(w, i18n.T(s.lang(r, sessionOf(r)), "web.server_error"), http.StatusInternalServerError)
 }
 
-// fail shows an error from a use case: not found and forbidden as such,
-// bad input as a 400 with its message, anything else as a server error.
+// pageErrors turn the app's one classification of errors into pages: the
+// status and the title of the error page. KindInternal is not here: it is
+// a server error, logged.
+var pageErrors = map[app.Kind]struct {
+	status int
+	title  string
+}{
+	app.KindInvalid:   {http.StatusBadRequest, "web.bad_request"},
+	app.KindMalformed: {http.StatusBadRequest, "web.bad_request"},
+	app.KindConflict:  {http.StatusConflict, "web.bad_request"},
+	app.KindNotFound:  {http.StatusNotFound, "web.not_found"},
+	app.KindForbidden: {http.StatusForbidden, "web.forbidden"},
+}
+
+// errorData is what the error page shows: the message, and the value the
+// user gave that broke a rule.
+type errorData struct {
+	Message string
+	Value   string
+}
+
+// fail shows an error from a use case as app.Classify says: not found and
+// forbidden as such, bad input and conflicts with their message and the
+// value given, anything else as a server error.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	lang := s.lang(r, sessionOf(r))
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		s.render(w, r, "error", http.StatusNotFound, s.newPage(r, "web.not_found", i18n.T(lang, "web.not_found_text")))
-	case errors.Is(err, auth.ErrForbidden):
-		s.render(w, r, "error", http.StatusForbidden, s.newPage(r, "web.forbidden", i18n.T(lang, "error.forbidden")))
-	default:
-		var re *ledger.RuleError
-		if errors.As(err, &re) {
-			msg := re.Message
-			if lang != i18n.English && i18n.Has(lang, "error."+re.Code) {
-				msg = i18n.T(lang, "error."+re.Code, "field", re.Field)
-			}
-			s.render(w, r, "error", http.StatusBadRequest, s.newPage(r, "web.bad_request", msg))
-			return
-		}
+	f := app.Classify(err, lang)
+	pe, ok := pageErrors[f.Kind]
+	if !ok {
 		s.serverError(w, r, err)
+		return
 	}
+	d := errorData{Message: f.Message, Value: f.Value}
+	switch f.Kind {
+	case app.KindNotFound:
+		d.Message = i18n.T(lang, "web.not_found_text") // a page, not an API: it names no id
+	case app.KindForbidden:
+		d.Message = i18n.T(lang, "error.forbidden")
+	}
+	s.render(w, r, "error", pe.status, s.newPage(r, pe.title, d))
 }
 
 func clientAddr(r *http.Request) string {

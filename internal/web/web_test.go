@@ -106,7 +106,7 @@ func setup(t *testing.T, db *store.DB) string {
 	if rep, err := a.ImportDocuments(ctx, sys, strings.NewReader(documentsJSON), app.ImportOptions{File: "d.json", Format: "json"}); err != nil || rep.Rejected > 0 {
 		t.Fatal(err, rep.Errors)
 	}
-	for _, u := range []store.User{{Name: "ana", Role: "agent", Agent: "AG1"}, {Name: "marta", Role: "management"},
+	for _, u := range []app.User{{Name: "ana", Role: "agent", Agent: "AG1"}, {Name: "marta", Role: "management"},
 		{Name: "sergio", Role: "supervisor"}, {Name: "alba", Role: "administration"}} {
 		if err := a.AddUser(ctx, sys, u, "correct horse battery"); err != nil {
 			t.Fatal(err)
@@ -208,14 +208,22 @@ func TestDebtListsSavedAndExported(t *testing.T) {
 		if status, body, _ = b.get("/debts?q=smith+sons", "en"); status != 200 || strings.Contains(body, "Núñez") || !strings.Contains(body, "Smith") {
 			t.Fatalf("debts searched for two words: %d\n%s", status, body)
 		}
-		if status, _, _ := b.get("/debts?bucket=ancient", "en"); status != http.StatusBadRequest {
-			t.Fatalf("bad bucket: %d", status)
+		if status, page, _ := b.get("/debts?bucket=ancient", "en"); status != http.StatusBadRequest || !strings.Contains(page, "You gave: ancient") {
+			t.Fatalf("bad bucket: %d\n%s", status, page)
+		}
+		if status, page, _ := b.get("/debts?min=mucho", "es"); status != http.StatusBadRequest || !strings.Contains(page, "Valor dado: mucho") {
+			t.Fatalf("bad amount: %d\n%s", status, page)
 		}
 		token := csrfRE.FindStringSubmatch(body)[1]
 		if status, h := b.post("/debts/lists", url.Values{"csrf": {token}, "name": {"Overdue"}, "query": {"status=overdue"}}); status != http.StatusSeeOther {
 			t.Fatalf("save list: %d %v", status, h)
 		}
-		if _, body, _ = b.get("/debts", "en"); !strings.Contains(body, `href="/debts?status=overdue">Overdue</a>`) {
+		for _, bad := range []string{"status=bogus", "min=abc", "due_to=tomorrow", "group=colour"} {
+			if status, _ := b.post("/debts/lists", url.Values{"csrf": {token}, "name": {"Bad"}, "query": {bad}}); status != http.StatusBadRequest {
+				t.Fatalf("saved a list of %s: %d", bad, status)
+			}
+		}
+		if _, body, _ = b.get("/debts", "en"); !strings.Contains(body, `href="/debts?status=overdue">Overdue</a>`) || strings.Contains(body, ">Bad</a>") {
 			t.Fatalf("saved list not offered:\n%s", body)
 		}
 		status, csvBody, h := b.get("/debts/export/csv?status=overdue", "es")

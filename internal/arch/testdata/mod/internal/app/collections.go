@@ -1,0 +1,7 @@
+package app
+
+import (
+	_ "net/http"
+
+	_ "fake/internal/store"
+)

@@ -1,0 +1,3 @@
+package erpimport
+
+import _ "fake/internal/app"

@@ -1,0 +1,7 @@
+package ledger
+
+import (
+	_ "database/sql"
+
+	_ "fake/internal/money"
+)

@@ -1,0 +1,6 @@
+package web
+
+import (
+	_ "fake/internal/app"
+	_ "fake/internal/store"
+)

@@ -1,0 +1,3 @@
+package web
+
+import _ "fake/internal/store"
