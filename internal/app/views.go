@@ -54,7 +54,7 @@ func customerView(a store.Account, asOf civil.Date) CustomerView {
 		avail, _ := f.Available(c.CreditLimit)
 		av := amt(avail)
 		v.AvailableCredit = &av
-		v.OverLimit = avail < 0
+		v.OverLimit = f.OverLimit(c.CreditLimit)
 	}
 	return v
 }

@@ -151,27 +151,11 @@ type State struct {
 }
 
 // StateAsOf returns the document's status on day today (in the company's
-// time zone), by the precedence collected, disputed, unpaid, overdue,
+// time zone), by StatusPrecedence: collected, disputed, unpaid, overdue,
 // pending. A document is overdue from the day after its due date.
 func (d Document) StateAsOf(today civil.Date) State {
 	open := d.Open()
-	s := State{Partial: open > 0 && open < d.Amount}
-	if open > 0 && d.Kind.Owed() && d.DueDate.Before(today) {
-		s.DaysOverdue = today.DaysSince(d.DueDate)
-	}
-	switch {
-	case open == 0:
-		s.Status = Collected
-	case d.Disputed:
-		s.Status = Disputed
-	case d.Kind == Returned:
-		s.Status = Unpaid
-	case d.Kind == Invoice && d.DueDate.Before(today):
-		s.Status = Overdue
-	default:
-		s.Status = Pending
-	}
-	return s
+	return State{Status: statusOf(d, today), Partial: open > 0 && open < d.Amount, DaysOverdue: d.DaysOverdue(today)}
 }
 
 // CollectionState is where a collection's instrument stands.
