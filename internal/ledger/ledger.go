@@ -121,6 +121,22 @@ func (d Document) Open() int64 {
 	return d.ERPOpen - d.Pending
 }
 
+// SignedOpen is the open amount with the sign it has in the customer's
+// balance: a credit note's is negative. Every page, report, sheet and
+// statement shows a document's open amount with this sign.
+func (d Document) SignedOpen() int64 {
+	if d.Kind.Owed() {
+		return d.Open()
+	}
+	return -d.Open()
+}
+
+// AwaitingERP reports whether cobro has collected everything open on the
+// document and the ERP has not acknowledged it yet: nothing is open, and
+// it is listed apart as "collected, awaiting the ERP", not among the open
+// documents.
+func (d Document) AwaitingERP() bool { return d.Open() == 0 && d.Pending > 0 }
+
 // Conflict is how far cobro's pending allocations exceed the ERP's open
 // amount: the ERP says less is open than cobro has collected and not yet
 // reported. It is listed for the administration, never hidden.

@@ -123,12 +123,16 @@ func (t *Tx) Debts(ctx context.Context, today civil.Date, f DebtFilter, afterDue
 	return out, rows.Err()
 }
 
-// DebtGroup is the total of one group of a debt list, in one currency.
+// DebtGroup is the total of one group of a debt list, in one currency:
+// Open = NotDue + PastDue + Disputed, where PastDue is what counts in the
+// overdue figure (ledger.Status.PastDue) and NotDue the rest.
 type DebtGroup struct {
 	Key      string
 	Currency money.Currency
 	Count    int64
 	Open     int64
+	PastDue  int64
+	Disputed int64
 }
 
 // DebtGroups totals the debts of a filter by group (one of GroupKeys; ""
@@ -149,7 +153,10 @@ func (t *Tx) DebtGroups(ctx context.Context, today civil.Date, f DebtFilter, gro
 	if group == "" {
 		groupBy = `d.currency` // PostgreSQL refuses a constant in GROUP BY
 	}
-	q := `SELECT ` + col + ` AS g, d.currency, COUNT(*), SUM(d.open_minor) ` + from + ` GROUP BY ` + groupBy + ` ORDER BY 4 DESC, 1`
+	q := `SELECT ` + col + ` AS g, d.currency, COUNT(*), SUM(d.open_minor),
+		SUM(CASE WHEN ` + statusInSQL("d.status", ledger.Status.PastDue) + ` THEN d.open_minor ELSE 0 END),
+		SUM(CASE WHEN ` + statusInSQL("d.status", func(s ledger.Status) bool { return s == ledger.Disputed }) + ` THEN d.open_minor ELSE 0 END) ` +
+		from + ` GROUP BY ` + groupBy + ` ORDER BY 4 DESC, 1`
 	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: debt groups: %w", err)
@@ -159,7 +166,7 @@ func (t *Tx) DebtGroups(ctx context.Context, today civil.Date, f DebtFilter, gro
 	for rows.Next() {
 		var g DebtGroup
 		var cur string
-		if err := rows.Scan(&g.Key, &cur, &g.Count, &g.Open); err != nil {
+		if err := rows.Scan(&g.Key, &cur, &g.Count, &g.Open, &g.PastDue, &g.Disputed); err != nil {
 			return nil, err
 		}
 		g.Currency = money.Currency(cur)

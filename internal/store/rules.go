@@ -63,16 +63,22 @@ func statusSQL(d string, today civil.Date, p *params) string {
 	return b.String()
 }
 
-// pastDueSQL is a condition: the status of documents row d on day today
-// counts in the overdue figure (ledger.Status.PastDue).
-func pastDueSQL(d string, today civil.Date, p *params) string {
+// statusInSQL is a condition: the status column col is one of the
+// statuses for which keep holds.
+func statusInSQL(col string, keep func(ledger.Status) bool) string {
 	var in []string
 	for _, s := range ledger.Statuses() {
-		if s.PastDue() {
+		if keep(s) {
 			in = append(in, "'"+string(s)+"'")
 		}
 	}
-	return "(" + statusSQL(d, today, p) + ") IN (" + strings.Join(in, ", ") + ")"
+	return col + " IN (" + strings.Join(in, ", ") + ")"
+}
+
+// pastDueSQL is a condition: the status of documents row d on day today
+// counts in the overdue figure (ledger.Status.PastDue).
+func pastDueSQL(d string, today civil.Date, p *params) string {
+	return statusInSQL("("+statusSQL(d, today, p)+")", ledger.Status.PastDue)
 }
 
 // bucketSQL is a CASE giving the aging bucket of documents row d on day
