@@ -87,11 +87,15 @@ type DebtView struct {
 	Segment      string `json:"segment"`
 }
 
-// DebtGroupView is the total of a group, per currency.
+// DebtGroupView is the total of a group, per currency: Open = NotDue +
+// Overdue + Disputed (the overdue figure's statuses, disputed apart).
 type DebtGroupView struct {
-	Key   string       `json:"key"`
-	Count int64        `json:"count"`
-	Open  money.Amount `json:"open"`
+	Key      string       `json:"key"`
+	Count    int64        `json:"count"`
+	Open     money.Amount `json:"open"`
+	NotDue   money.Amount `json:"not_due"`
+	Overdue  money.Amount `json:"overdue"`
+	Disputed money.Amount `json:"disputed"`
 }
 
 // DebtList is one page of debts and the totals of the whole list.
@@ -139,7 +143,9 @@ func (a *App) Debts(ctx context.Context, actor auth.Actor, q DebtQuery) (DebtLis
 			gs, err := tx.DebtGroups(ctx, today, f, by)
 			res := []DebtGroupView{}
 			for _, g := range gs {
-				res = append(res, DebtGroupView{Key: g.Key, Count: g.Count, Open: money.New(g.Open, g.Currency)})
+				res = append(res, DebtGroupView{Key: g.Key, Count: g.Count, Open: money.New(g.Open, g.Currency),
+					NotDue: money.New(g.Open-g.PastDue-g.Disputed, g.Currency), Overdue: money.New(g.PastDue, g.Currency),
+					Disputed: money.New(g.Disputed, g.Currency)})
 			}
 			return res, err
 		}

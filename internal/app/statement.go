@@ -6,7 +6,6 @@ import (
 
 	"cobro/internal/auth"
 	"cobro/internal/i18n"
-	"cobro/internal/ledger"
 	"cobro/internal/money"
 	"cobro/internal/pdf"
 	"cobro/internal/store"
@@ -51,13 +50,13 @@ func (a *App) Statement(ctx context.Context, actor auth.Actor, customerID string
 			}
 			s := d.StateAsOf(today)
 			st.Lines = append(st.Lines, pdf.StatementLine{Number: d.Number, Kind: d.Kind, IssueDate: d.IssueDate, DueDate: d.DueDate,
-				Amount: amt(d.Amount), Open: amt(d.Open()), DaysOverdue: s.DaysOverdue, Status: s.Status})
+				Amount: amt(d.Amount), Open: amt(d.Open()), SignedOpen: amt(d.SignedOpen()), DaysOverdue: s.DaysOverdue, Status: s.Status})
 			switch {
 			case !d.Kind.Owed():
 				credit += d.Open()
 			default:
 				owed += d.Open()
-				if s.Status == ledger.Overdue || s.Status == ledger.Unpaid {
+				if s.Status.PastDue() {
 					overdue += d.Open()
 				}
 			}

@@ -54,7 +54,7 @@ func customerView(a store.Account, asOf civil.Date) CustomerView {
 		avail, _ := f.Available(c.CreditLimit)
 		av := amt(avail)
 		v.AvailableCredit = &av
-		v.OverLimit = avail < 0
+		v.OverLimit = f.OverLimit(c.CreditLimit)
 	}
 	return v
 }
@@ -79,6 +79,11 @@ type DocumentView struct {
 	Disputed      bool              `json:"disputed"`
 	PaidOn        civil.Date        `json:"paid_on,omitzero"`
 	ClosedReason  string            `json:"closed_reason,omitempty"`
+	// SignedOpen is OpenAmount with its sign in the balance (a credit
+	// note's is negative): what pages and printed documents show.
+	SignedOpen money.Amount `json:"-"`
+	// AwaitingERP: collected in cobro, still open in the ERP.
+	AwaitingERP bool `json:"-"`
 }
 
 func documentView(d ledger.Document, today civil.Date) DocumentView {
@@ -89,6 +94,7 @@ func documentView(d ledger.Document, today civil.Date) DocumentView {
 		Amount: amt(d.Amount), OpenAmount: amt(d.Open()), ERPOpenAmount: amt(d.ERPOpen), PendingAmount: amt(d.Pending),
 		Conflict: amt(d.Conflict()), Status: st.Status, Partial: st.Partial, DaysOverdue: st.DaysOverdue,
 		Instrument: d.Instrument, Disputed: d.Disputed, PaidOn: d.PaidOn, ClosedReason: d.ClosedReason,
+		SignedOpen: amt(d.SignedOpen()), AwaitingERP: d.AwaitingERP(),
 	}
 }
 

@@ -115,10 +115,10 @@ func OfDocument(d Document, today civil.Date) Figures {
 	}
 	f.Balance = open
 	f.OpenCount = 1
-	switch d.StateAsOf(today).Status {
-	case Disputed:
+	switch st := d.StateAsOf(today).Status; {
+	case st == Disputed:
 		f.Disputed = open
-	case Overdue, Unpaid:
+	case st.PastDue():
 		f.Overdue = open
 		f.OverdueCount = 1
 	}

@@ -121,6 +121,22 @@ func (d Document) Open() int64 {
 	return d.ERPOpen - d.Pending
 }
 
+// SignedOpen is the open amount with the sign it has in the customer's
+// balance: a credit note's is negative. Every page, report, sheet and
+// statement shows a document's open amount with this sign.
+func (d Document) SignedOpen() int64 {
+	if d.Kind.Owed() {
+		return d.Open()
+	}
+	return -d.Open()
+}
+
+// AwaitingERP reports whether cobro has collected everything open on the
+// document and the ERP has not acknowledged it yet: nothing is open, and
+// it is listed apart as "collected, awaiting the ERP", not among the open
+// documents.
+func (d Document) AwaitingERP() bool { return d.Open() == 0 && d.Pending > 0 }
+
 // Conflict is how far cobro's pending allocations exceed the ERP's open
 // amount: the ERP says less is open than cobro has collected and not yet
 // reported. It is listed for the administration, never hidden.
@@ -151,27 +167,11 @@ type State struct {
 }
 
 // StateAsOf returns the document's status on day today (in the company's
-// time zone), by the precedence collected, disputed, unpaid, overdue,
+// time zone), by StatusPrecedence: collected, disputed, unpaid, overdue,
 // pending. A document is overdue from the day after its due date.
 func (d Document) StateAsOf(today civil.Date) State {
 	open := d.Open()
-	s := State{Partial: open > 0 && open < d.Amount}
-	if open > 0 && d.Kind.Owed() && d.DueDate.Before(today) {
-		s.DaysOverdue = today.DaysSince(d.DueDate)
-	}
-	switch {
-	case open == 0:
-		s.Status = Collected
-	case d.Disputed:
-		s.Status = Disputed
-	case d.Kind == Returned:
-		s.Status = Unpaid
-	case d.Kind == Invoice && d.DueDate.Before(today):
-		s.Status = Overdue
-	default:
-		s.Status = Pending
-	}
-	return s
+	return State{Status: statusOf(d, today), Partial: open > 0 && open < d.Amount, DaysOverdue: d.DaysOverdue(today)}
 }
 
 // CollectionState is where a collection's instrument stands.

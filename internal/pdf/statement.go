@@ -30,12 +30,15 @@ const font = "dejavu"
 
 // StatementLine is one open document on a statement.
 type StatementLine struct {
-	Number      string
-	Kind        ledger.Kind
-	IssueDate   civil.Date
-	DueDate     civil.Date
-	Amount      money.Amount
-	Open        money.Amount
+	Number    string
+	Kind      ledger.Kind
+	IssueDate civil.Date
+	DueDate   civil.Date
+	Amount    money.Amount
+	Open      money.Amount
+	// SignedOpen is Open with its sign in the balance (negative for a
+	// credit note): what the line prints.
+	SignedOpen  money.Amount
 	DaysOverdue int
 	Status      ledger.Status
 }
@@ -134,10 +137,7 @@ func WriteStatement(w io.Writer, s Statement) error {
 			header()
 			f.SetFont(font, "", 8.5)
 		}
-		open := m(l.Open)
-		if l.Kind == ledger.CreditNote {
-			open = "-" + open
-		}
+		open := m(l.SignedOpen)
 		days := ""
 		if l.DaysOverdue > 0 {
 			days = fmt.Sprint(l.DaysOverdue)

@@ -29,7 +29,7 @@ func TestAnyAlphabetPrints(t *testing.T) {
 	e := func(m int64) money.Amount { return money.New(m, "EUR") }
 	st := Statement{Lang: i18n.Spanish, Company: ledger.Company{Name: "Levante S.L."}, CreatedAt: time.Unix(0, 0),
 		Customer: ledger.Customer{ID: "C-1", Name: "Łódź Hurtownia Żółć"}, AsOf: d,
-		Lines:     []StatementLine{{Number: "F-1", Kind: ledger.Invoice, IssueDate: d, DueDate: d, Amount: e(100), Open: e(100)}},
+		Lines:     []StatementLine{{Number: "F-1", Kind: ledger.Invoice, IssueDate: d, DueDate: d, Amount: e(100), Open: e(100), SignedOpen: e(100)}},
 		TotalOwed: e(100), Balance: e(100), TotalOverdue: e(0)}
 	var buf bytes.Buffer
 	if err := WriteStatement(&buf, st); err != nil {

@@ -427,7 +427,7 @@ func (t *Tx) ListAccounts(ctx context.Context, f CustomerFilter) ([]Account, err
 	}
 	switch f.Status {
 	case "over_limit":
-		q += ` AND credit_limit_minor IS NOT NULL AND risk_minor > credit_limit_minor`
+		q += ` AND ` + overLimitSQL("customers")
 	case "disputed":
 		q += ` AND disputed_minor > 0`
 	case "open":

@@ -34,22 +34,15 @@ var GroupKeys = map[string]string{
 	"status": "status", "bucket": "bucket", "instrument": "d.instrument", "customer": "c.id",
 }
 
-// debtStatus is a document's status among open debts, in SQL; $1 is today.
-const debtStatus = `CASE WHEN d.disputed = 1 THEN 'disputed' WHEN d.kind = 'returned' THEN 'unpaid'
-	WHEN d.due_date < $1 THEN 'overdue' ELSE 'pending' END`
-
-// debtBucket is a document's aging bucket; $1..$5 are bucketArgs.
-const debtBucket = `CASE WHEN d.due_date >= $1 THEN 'current' WHEN d.due_date >= $2 THEN '1-30'
-	WHEN d.due_date >= $3 THEN '31-60' WHEN d.due_date >= $4 THEN '61-90' WHEN d.due_date >= $5 THEN '91-180' ELSE '180+' END`
-
-// debtQuery builds the FROM ... WHERE of a debt list, with the computed
-// status and bucket columns; args start with the five bucket boundaries.
+// debtQuery builds the FROM ... WHERE of a debt list, with the status and
+// bucket columns rendered from the ledger's rules (rules.go).
 func debtQuery(today civil.Date, f DebtFilter) (string, []any) {
-	args := bucketArgs(today)
+	var p params
 	q := `FROM (SELECT d.id, d.customer_id, d.kind, d.number, d.issue_date, d.due_date, d.currency, d.amount_minor,
-		d.open_minor, d.instrument, ` + debtStatus + ` AS status, ` + debtBucket + ` AS bucket
+		d.open_minor, d.instrument, ` + statusSQL("d", today, &p) + ` AS status, ` + bucketSQL("d", today, &p) + ` AS bucket
 		FROM documents d WHERE d.open_minor > 0 AND d.kind <> 'credit_note') d
 		JOIN customers c ON c.id = d.customer_id WHERE 1 = 1`
+	args := p.args
 	add := func(cond string, v any) {
 		args = append(args, v)
 		q += fmt.Sprintf(" AND "+cond, len(args))
@@ -130,12 +123,16 @@ func (t *Tx) Debts(ctx context.Context, today civil.Date, f DebtFilter, afterDue
 	return out, rows.Err()
 }
 
-// DebtGroup is the total of one group of a debt list, in one currency.
+// DebtGroup is the total of one group of a debt list, in one currency:
+// Open = NotDue + PastDue + Disputed, where PastDue is what counts in the
+// overdue figure (ledger.Status.PastDue) and NotDue the rest.
 type DebtGroup struct {
 	Key      string
 	Currency money.Currency
 	Count    int64
 	Open     int64
+	PastDue  int64
+	Disputed int64
 }
 
 // DebtGroups totals the debts of a filter by group (one of GroupKeys; ""
@@ -156,7 +153,10 @@ func (t *Tx) DebtGroups(ctx context.Context, today civil.Date, f DebtFilter, gro
 	if group == "" {
 		groupBy = `d.currency` // PostgreSQL refuses a constant in GROUP BY
 	}
-	q := `SELECT ` + col + ` AS g, d.currency, COUNT(*), SUM(d.open_minor) ` + from + ` GROUP BY ` + groupBy + ` ORDER BY 4 DESC, 1`
+	q := `SELECT ` + col + ` AS g, d.currency, COUNT(*), SUM(d.open_minor),
+		SUM(CASE WHEN ` + statusInSQL("d.status", ledger.Status.PastDue) + ` THEN d.open_minor ELSE 0 END),
+		SUM(CASE WHEN ` + statusInSQL("d.status", func(s ledger.Status) bool { return s == ledger.Disputed }) + ` THEN d.open_minor ELSE 0 END) ` +
+		from + ` GROUP BY ` + groupBy + ` ORDER BY 4 DESC, 1`
 	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: debt groups: %w", err)
@@ -166,7 +166,7 @@ func (t *Tx) DebtGroups(ctx context.Context, today civil.Date, f DebtFilter, gro
 	for rows.Next() {
 		var g DebtGroup
 		var cur string
-		if err := rows.Scan(&g.Key, &cur, &g.Count, &g.Open); err != nil {
+		if err := rows.Scan(&g.Key, &cur, &g.Count, &g.Open, &g.PastDue, &g.Disputed); err != nil {
 			return nil, err
 		}
 		g.Currency = money.Currency(cur)

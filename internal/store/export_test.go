@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+
+	"cobro/internal/civil"
+)
 
 // MigrateDownTo undoes migrations down to version v, for tests of the
 // migrations that transform data.
@@ -18,4 +22,53 @@ func (db *DB) MigrateDownTo(ctx context.Context, v int64) error {
 func (db *DB) RawExec(ctx context.Context, q string, args ...any) error {
 	_, err := db.write.ExecContext(ctx, q, args...)
 	return err
+}
+
+// DocumentRules returns the status and aging bucket the store's SQL
+// (rules.go) gives every document on day today, and whether it counts in
+// the overdue figure, keyed by document id.
+func (db *DB) DocumentRules(ctx context.Context, today civil.Date) (map[string][3]string, error) {
+	out := map[string][3]string{}
+	err := db.Read(ctx, func(tx *Tx) error {
+		var p params
+		q := `SELECT d.id, ` + statusSQL("d", today, &p) + `, ` + bucketSQL("d", today, &p) + `,
+			CASE WHEN ` + pastDueSQL("d", today, &p) + ` THEN 'past_due' ELSE '' END FROM documents d`
+		rows, err := tx.query(ctx, q, p.args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var r [3]string
+			if err := rows.Scan(&id, &r[0], &r[1], &r[2]); err != nil {
+				return err
+			}
+			out[id] = r
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// OverLimitIDs returns the customers the store's SQL finds over their
+// credit limit.
+func (db *DB) OverLimitIDs(ctx context.Context) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := db.Read(ctx, func(tx *Tx) error {
+		rows, err := tx.query(ctx, `SELECT c.id FROM customers c WHERE `+overLimitSQL("c"))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
+		}
+		return rows.Err()
+	})
+	return out, err
 }

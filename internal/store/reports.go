@@ -5,118 +5,108 @@ import (
 	"fmt"
 
 	"cobro/internal/civil"
+	"cobro/internal/ledger"
 	"cobro/internal/money"
 )
 
-// Bucket is an aging bucket by days overdue.
-type Bucket string
-
-// The aging buckets, in order.
-const (
-	BucketCurrent Bucket = "current"
-	Bucket1to30   Bucket = "1-30"
-	Bucket31to60  Bucket = "31-60"
-	Bucket61to90  Bucket = "61-90"
-	Bucket91to180 Bucket = "91-180"
-	BucketOver180 Bucket = "180+"
-)
-
-// Buckets lists the aging buckets in order.
-var Buckets = []Bucket{BucketCurrent, Bucket1to30, Bucket31to60, Bucket61to90, Bucket91to180, BucketOver180}
-
-// bucketCase is a SQL CASE giving a document's aging bucket from its due
-// date, with the bucket boundaries as parameters $1..$5 (dates, so the
-// expression is the same on both databases).
-const bucketCase = `CASE WHEN d.due_date >= $1 THEN 'current' WHEN d.due_date >= $2 THEN '1-30'
-	WHEN d.due_date >= $3 THEN '31-60' WHEN d.due_date >= $4 THEN '61-90' WHEN d.due_date >= $5 THEN '91-180' ELSE '180+' END`
-
-// bucketArgs are the boundaries of bucketCase for day today: a document due
-// today is current; due yesterday is 1 day overdue.
-func bucketArgs(today civil.Date) []any {
-	return []any{today.String(), today.AddDays(-30).String(), today.AddDays(-60).String(),
-		today.AddDays(-90).String(), today.AddDays(-180).String()}
-}
-
-// CurrencySummary is the management figures of one currency.
+// CurrencySummary is the management figures of one currency. They foot:
+// Open = Σ Aging − CreditNotes, and Overdue = Σ Aging of the past-due
+// buckets − Σ AgingDisputed of the same buckets (ledger.ReturnedMinDays).
 type CurrencySummary struct {
 	Currency money.Currency
 	// Open is owed documents' open amounts minus open credit notes.
-	Open    int64
+	Open int64
+	// Overdue is the open amount of past-due documents not in dispute.
 	Overdue int64
-	Aging   map[Bucket]int64 // open owed amounts by days overdue
-	// CreditSales is the amount of invoices issued in the last 90 days.
+	// Disputed is the open amount of owed documents in dispute (in Aging).
+	Disputed int64
+	// CreditNotes is the open amount of credit notes, positive.
+	CreditNotes int64
+	// Aging is owed documents' open amounts by bucket, disputed included;
+	// AgingDisputed is the disputed part of each.
+	Aging         map[Bucket]int64
+	AgingDisputed map[Bucket]int64
+	// CreditSales is the amount of invoices issued in the sales window.
 	CreditSales int64
 	Customers   int64
 }
 
 // Summary computes the management figures per currency on day today, for
-// the customers of agent scope ("" for all).
-func (t *Tx) Summary(ctx context.Context, today civil.Date, scope string) (map[money.Currency]*CurrencySummary, error) {
+// the customers of agent scope ("" for all), with the credit sales of
+// invoices issued from salesFrom to today.
+func (t *Tx) Summary(ctx context.Context, today, salesFrom civil.Date, scope string) (map[money.Currency]*CurrencySummary, error) {
 	out := map[money.Currency]*CurrencySummary{}
 	get := func(c string) *CurrencySummary {
 		cur := money.Currency(c)
 		if out[cur] == nil {
-			out[cur] = &CurrencySummary{Currency: cur, Aging: map[Bucket]int64{}}
+			out[cur] = &CurrencySummary{Currency: cur, Aging: map[Bucket]int64{}, AgingDisputed: map[Bucket]int64{}}
 		}
 		return out[cur]
 	}
-	scopeSQL, args := "", bucketArgs(today)
+	var p params
+	cols := statusSQL("d", today, &p) + ` AS status, ` + bucketSQL("d", today, &p) + ` AS bucket`
+	scopeSQL := ""
 	if scope != "" {
-		args = append(args, scope)
-		scopeSQL = fmt.Sprintf(` AND d.customer_id IN (SELECT id FROM customers WHERE agent = $%d)`, len(args))
+		scopeSQL = ` AND d.customer_id IN (SELECT id FROM customers WHERE agent = ` + p.add(scope) + `)`
 	}
-	rows, err := t.query(ctx, `SELECT d.currency, `+bucketCase+` AS bucket, SUM(d.open_minor)
-		FROM documents d WHERE d.open_minor > 0 AND d.kind <> 'credit_note'`+scopeSQL+` GROUP BY d.currency, bucket`, args...)
+	rows, err := t.query(ctx, `SELECT d.currency, d.kind, d.status, d.bucket, SUM(d.open_minor)
+		FROM (SELECT d.currency, d.kind, d.open_minor, `+cols+` FROM documents d WHERE d.open_minor > 0`+scopeSQL+`) d
+		GROUP BY d.currency, d.kind, d.status, d.bucket`, p.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: aging: %w", err)
 	}
 	for rows.Next() {
-		var cur, bucket string
+		var cur, kind, status, bucket string
 		var sum int64
-		if err := rows.Scan(&cur, &bucket, &sum); err != nil {
+		if err := rows.Scan(&cur, &kind, &status, &bucket, &sum); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		s := get(cur)
-		s.Aging[Bucket(bucket)] += sum
+		if !ledger.Kind(kind).Owed() {
+			s.CreditNotes += sum
+			s.Open -= sum
+			continue
+		}
+		b, st := Bucket(bucket), ledger.Status(status)
+		s.Aging[b] += sum
 		s.Open += sum
+		switch {
+		case st == ledger.Disputed:
+			s.Disputed += sum
+			s.AgingDisputed[b] += sum
+		case st.PastDue():
+			s.Overdue += sum
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// Credit notes reduce what is open; returned items are overdue from day one.
-	args2 := []any{today.String(), today.AddDays(-90).String()}
-	scope2 := ""
+	p = params{}
+	q := `SELECT d.currency, SUM(d.amount_minor) FROM documents d WHERE d.kind = '` + string(ledger.Invoice) + `'
+		AND d.issue_date >= ` + p.add(salesFrom.String()) + ` AND d.issue_date <= ` + p.add(today.String())
 	if scope != "" {
-		args2 = append(args2, scope)
-		scope2 = ` AND d.customer_id IN (SELECT id FROM customers WHERE agent = $3)`
+		q += ` AND d.customer_id IN (SELECT id FROM customers WHERE agent = ` + p.add(scope) + `)`
 	}
-	rows, err = t.query(ctx, `SELECT d.currency,
-		SUM(CASE WHEN d.kind = 'credit_note' THEN d.open_minor ELSE 0 END),
-		SUM(CASE WHEN d.kind <> 'credit_note' AND d.disputed = 0 AND (d.kind = 'returned' OR d.due_date < $1) THEN d.open_minor ELSE 0 END),
-		SUM(CASE WHEN d.kind = 'invoice' AND d.issue_date >= $2 THEN d.amount_minor ELSE 0 END)
-		FROM documents d WHERE (d.open_minor > 0 OR d.issue_date >= $2)`+scope2+` GROUP BY d.currency`, args2...)
+	rows, err = t.query(ctx, q+` GROUP BY d.currency`, p.args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: summary: %w", err)
+		return nil, fmt.Errorf("store: credit sales: %w", err)
 	}
 	for rows.Next() {
 		var cur string
-		var credit, overdue, sales int64
-		if err := rows.Scan(&cur, &credit, &overdue, &sales); err != nil {
+		var sales int64
+		if err := rows.Scan(&cur, &sales); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		s := get(cur)
-		s.Open -= credit
-		s.Overdue += overdue
-		s.CreditSales += sales
+		get(cur).CreditSales += sales
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	q := `SELECT currency, COUNT(*) FROM customers WHERE open_count > 0`
+	q = `SELECT currency, COUNT(*) FROM customers WHERE open_count > 0`
 	var cargs []any
 	if scope != "" {
 		q += ` AND agent = $1`
@@ -143,10 +133,13 @@ func (t *Tx) Summary(ctx context.Context, today civil.Date, scope string) (map[m
 // the customer has been late. A returned item counts from its own due date.
 func (t *Tx) OldestOverdue(ctx context.Context, ids []string, today civil.Date) (map[string]civil.Date, error) {
 	out := map[string]civil.Date{}
+	var p params
+	q := `SELECT MIN(d.due_date) FROM documents d WHERE d.customer_id = ` + p.add("") + ` AND d.open_minor > 0
+		AND d.due_date < ` + p.add(today.String()) + ` AND ` + pastDueSQL("d", today, &p)
 	for _, id := range ids {
 		var due *string
-		err := t.queryRow(ctx, `SELECT MIN(due_date) FROM documents WHERE customer_id = $1 AND due_date < $2
-			AND open_minor > 0 AND disputed = 0 AND kind IN ('invoice', 'returned')`, id, today.String()).Scan(&due)
+		p.args[0] = id
+		err := t.queryRow(ctx, q, p.args...).Scan(&due)
 		if err != nil {
 			return nil, fmt.Errorf("store: oldest overdue of %q: %w", id, err)
 		}

@@ -25,11 +25,18 @@ type customerListData struct {
 	Query app.CustomerQuery
 }
 
+// defaultCustomerSort is the customer list page's order when none is
+// asked for: the first choice of its sort box, most overdue first.
+const defaultCustomerSort = "overdue"
+
 func (s *Server) customerList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, _ := strconv.Atoi(q.Get("limit"))
 	cq := app.CustomerQuery{Agent: q.Get("agent"), Segment: q.Get("segment"), Zone: q.Get("zone"), Status: q.Get("status"),
 		Search: q.Get("q"), Sort: q.Get("sort"), Cursor: q.Get("cursor"), Limit: limit}
+	if cq.Sort == "" {
+		cq.Sort = defaultCustomerSort // what the sort box shows first
+	}
 	page, err := s.app.Customers(r.Context(), sessionOf(r).Actor, cq)
 	if err != nil {
 		s.fail(w, r, err)
@@ -39,8 +46,11 @@ func (s *Server) customerList(w http.ResponseWriter, r *http.Request) {
 }
 
 type customerSheetData struct {
-	Customer    app.CustomerView
+	Customer app.CustomerView
+	// Documents are those with something open; AwaitingERP those
+	// collected in full in cobro and still open in the ERP, listed apart.
 	Documents   []app.DocumentView
+	AwaitingERP []app.DocumentView
 	More        bool
 	Collections []app.CollectionView
 }
@@ -66,8 +76,15 @@ func (s *Server) customerSheet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "customer", http.StatusOK, s.newPage(r, "", customerSheetData{Customer: c, Documents: docs.Items,
-		More: docs.NextCursor != "", Collections: cols}))
+	d := customerSheetData{Customer: c, More: docs.NextCursor != "", Collections: cols, Documents: []app.DocumentView{}}
+	for _, doc := range docs.Items {
+		if doc.AwaitingERP {
+			d.AwaitingERP = append(d.AwaitingERP, doc)
+		} else {
+			d.Documents = append(d.Documents, doc)
+		}
+	}
+	s.render(w, r, "customer", http.StatusOK, s.newPage(r, "", d))
 }
 
 // statement sends the customer's statement of pending invoices as a PDF.

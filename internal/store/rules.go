@@ -1,0 +1,110 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+
+	"cobro/internal/civil"
+	"cobro/internal/ledger"
+)
+
+// The SQL of the domain's rules, rendered from their one definition in
+// package ledger (StatusPrecedence, Aging, Status.PastDue, OverLimit): the
+// store only knows how each atomic condition reads in terms of its
+// columns. TestRulesSQLMatchLedger shows both agree on both databases.
+
+// Bucket is an aging bucket (ledger.Bucket).
+type Bucket = ledger.Bucket
+
+// Buckets lists the aging buckets in order (ledger.Buckets).
+var Buckets = ledger.Buckets
+
+// params numbers the arguments of a statement as its SQL is built.
+type params struct{ args []any }
+
+// add appends v and returns its placeholder.
+func (p *params) add(v any) string {
+	p.args = append(p.args, v)
+	return fmt.Sprintf("$%d", len(p.args))
+}
+
+// conditionSQL is c on the documents row alias d, with today's placeholder.
+func conditionSQL(c ledger.Condition, d, today string) string {
+	switch c {
+	case ledger.IsClosed:
+		return d + ".open_minor = 0"
+	case ledger.IsDisputed:
+		return d + ".disputed = 1"
+	case ledger.IsReturned:
+		return d + ".kind = '" + string(ledger.Returned) + "'"
+	case ledger.IsInvoicePastDue:
+		return "(" + d + ".kind = '" + string(ledger.Invoice) + "' AND " + d + ".due_date < " + today + ")"
+	case ledger.Always:
+		return ""
+	}
+	panic(fmt.Sprintf("store: no SQL for ledger condition %d", c))
+}
+
+// statusSQL is a CASE giving the status of documents row d on day today,
+// by ledger.StatusPrecedence.
+func statusSQL(d string, today civil.Date, p *params) string {
+	t := p.add(today.String())
+	var b strings.Builder
+	b.WriteString("CASE")
+	for _, r := range ledger.StatusPrecedence {
+		cond := conditionSQL(r.When, d, t)
+		if cond == "" {
+			fmt.Fprintf(&b, " ELSE '%s'", r.Status)
+			break
+		}
+		fmt.Fprintf(&b, " WHEN %s THEN '%s'", cond, r.Status)
+	}
+	b.WriteString(" END")
+	return b.String()
+}
+
+// statusInSQL is a condition: the status column col is one of the
+// statuses for which keep holds.
+func statusInSQL(col string, keep func(ledger.Status) bool) string {
+	var in []string
+	for _, s := range ledger.Statuses() {
+		if keep(s) {
+			in = append(in, "'"+string(s)+"'")
+		}
+	}
+	return col + " IN (" + strings.Join(in, ", ") + ")"
+}
+
+// pastDueSQL is a condition: the status of documents row d on day today
+// counts in the overdue figure (ledger.Status.PastDue).
+func pastDueSQL(d string, today civil.Date, p *params) string {
+	return statusInSQL("("+statusSQL(d, today, p)+")", ledger.Status.PastDue)
+}
+
+// bucketSQL is a CASE giving the aging bucket of documents row d on day
+// today, by ledger.Aging and ledger.Document.AgingDays: a bucket holding
+// up to m days past due holds the due dates from today−m, and returned
+// items only from ReturnedMinDays.
+func bucketSQL(d string, today civil.Date, p *params) string {
+	var b strings.Builder
+	b.WriteString("CASE")
+	for _, x := range ledger.Aging {
+		if x.MaxDays < 0 {
+			fmt.Fprintf(&b, " ELSE '%s'", x.Bucket)
+			break
+		}
+		cond := d + ".due_date >= " + p.add(today.AddDays(-x.MaxDays).String())
+		if x.MaxDays < ledger.ReturnedMinDays {
+			cond += " AND " + d + ".kind <> '" + string(ledger.Returned) + "'"
+		}
+		fmt.Fprintf(&b, " WHEN %s THEN '%s'", cond, x.Bucket)
+	}
+	b.WriteString(" END")
+	return b.String()
+}
+
+// overLimitSQL is a condition on customers row c: its risk exceeds its
+// credit limit (ledger.OverLimit).
+func overLimitSQL(c string) string {
+	return c + ".credit_limit_minor IS NOT NULL AND " + c + ".risk_minor > " + c + ".credit_limit_minor"
+}

@@ -1,0 +1,197 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"cobro/internal/civil"
+	"cobro/internal/dbtest"
+	"cobro/internal/ledger"
+	"cobro/internal/money"
+	"cobro/internal/store"
+)
+
+// TestRulesSQLMatchLedger shows that the SQL the store renders from the
+// ledger's rules gives, for random documents, customers and days, the same
+// status, aging bucket, overdue membership, summary figures and "over the
+// credit limit" as the Go definitions, on both databases.
+func TestRulesSQLMatchLedger(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+		base := day("2026-06-01")
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			return tx.SaveCompany(ctx, ledger.Company{Name: "X", Currency: "EUR", TimeZone: "UTC", Language: "es"}, base)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		rapid.Check(t, func(rt *rapid.T) {
+			for _, q := range []string{`DELETE FROM documents`, `DELETE FROM customer_terms`, `DELETE FROM customers`} {
+				if err := db.RawExec(ctx, q); err != nil {
+					rt.Fatal(err)
+				}
+			}
+			today := base.AddDays(rapid.IntRange(-10, 200).Draw(rt, "today"))
+			var custs []ledger.Customer
+			figs := map[string]ledger.Figures{}
+			for i := range rapid.IntRange(1, 3).Draw(rt, "customers") {
+				c := ledger.Customer{ID: fmt.Sprintf("C%d", i), Name: "n", Currency: "EUR"}
+				if rapid.Bool().Draw(rt, "has_limit") {
+					l := rapid.Int64Range(0, 1000).Draw(rt, "limit")
+					c.CreditLimit = &l
+				}
+				custs = append(custs, c)
+				figs[c.ID] = ledger.Figures{Balance: rapid.Int64Range(-500, 1500).Draw(rt, "balance"),
+					InHand: rapid.Int64Range(0, 500).Draw(rt, "in_hand")}
+			}
+			var docs []ledger.Document
+			for i := range rapid.IntRange(0, 25).Draw(rt, "documents") {
+				amount := rapid.Int64Range(1, 1000).Draw(rt, "amount")
+				erpOpen := rapid.Int64Range(0, amount).Draw(rt, "erp_open")
+				due := base.AddDays(rapid.IntRange(-250, 250).Draw(rt, "due"))
+				docs = append(docs, ledger.Document{ID: fmt.Sprintf("D%02d", i),
+					CustomerID: custs[rapid.IntRange(0, len(custs)-1).Draw(rt, "customer")].ID,
+					Kind:       rapid.SampledFrom([]ledger.Kind{ledger.Invoice, ledger.CreditNote, ledger.Returned}).Draw(rt, "kind"),
+					Number:     "n", IssueDate: due.AddDays(-30), DueDate: due,
+					Currency: rapid.SampledFrom([]money.Currency{"EUR", "USD"}).Draw(rt, "currency"),
+					Amount:   amount, ERPOpen: erpOpen, Pending: rapid.Int64Range(0, erpOpen+1).Draw(rt, "pending"),
+					Instrument: ledger.Transfer, Disputed: rapid.Bool().Draw(rt, "disputed")})
+			}
+			err := db.Write(ctx, func(tx *store.Tx) error {
+				for _, c := range custs {
+					if err := tx.InsertCustomer(ctx, c, now); err != nil {
+						return err
+					}
+					if err := tx.SetFigures(ctx, c.ID, figs[c.ID], now); err != nil {
+						return err
+					}
+				}
+				return tx.InsertDocuments(ctx, docs, now)
+			})
+			if err != nil {
+				rt.Fatal(err)
+			}
+
+			got, err := db.DocumentRules(ctx, today)
+			if err != nil {
+				rt.Fatal(err)
+			}
+			want := &store.CurrencySummary{}
+			wantBy := map[money.Currency]*store.CurrencySummary{}
+			for _, d := range docs {
+				st := d.StateAsOf(today).Status
+				pd := ""
+				if st.PastDue() {
+					pd = "past_due"
+				}
+				w := [3]string{string(st), string(d.BucketAsOf(today)), pd}
+				if got[d.ID] != w {
+					rt.Fatalf("%+v on %s: SQL %v, Go %v", d, today, got[d.ID], w)
+				}
+				if d.Open() == 0 {
+					continue
+				}
+				if wantBy[d.Currency] == nil {
+					wantBy[d.Currency] = &store.CurrencySummary{Currency: d.Currency, Aging: map[store.Bucket]int64{}, AgingDisputed: map[store.Bucket]int64{}}
+				}
+				want = wantBy[d.Currency]
+				if !d.Kind.Owed() {
+					want.CreditNotes += d.Open()
+					want.Open -= d.Open()
+					continue
+				}
+				b := d.BucketAsOf(today)
+				want.Open += d.Open()
+				want.Aging[b] += d.Open()
+				f := ledger.OfDocument(d, today)
+				want.Overdue += f.Overdue
+				want.Disputed += f.Disputed
+				want.AgingDisputed[b] += f.Disputed
+			}
+
+			// The debt list carries the same status and bucket.
+			var debts []store.Debt
+			var sum map[money.Currency]*store.CurrencySummary
+			var oldest map[string]civil.Date
+			err = db.Read(ctx, func(tx *store.Tx) error {
+				var err error
+				if debts, err = tx.Debts(ctx, today, store.DebtFilter{}, "", "", 1000); err != nil {
+					return err
+				}
+				if sum, err = tx.Summary(ctx, today, today.AddDays(-89), ""); err != nil {
+					return err
+				}
+				ids := make([]string, len(custs))
+				for i, c := range custs {
+					ids[i] = c.ID
+				}
+				oldest, err = tx.OldestOverdue(ctx, ids, today)
+				return err
+			})
+			if err != nil {
+				rt.Fatal(err)
+			}
+			n := 0
+			for _, d := range docs {
+				if d.Open() > 0 && d.Kind.Owed() {
+					n++
+				}
+			}
+			if len(debts) != n {
+				rt.Fatalf("debts: %d listed, %d open owed", len(debts), n)
+			}
+			byID := map[string]ledger.Document{}
+			for _, d := range docs {
+				byID[d.ID] = d
+			}
+			for _, x := range debts {
+				d := byID[x.Document.ID]
+				if x.Status != string(d.StateAsOf(today).Status) || x.Bucket != d.BucketAsOf(today) {
+					rt.Fatalf("debt %s: SQL %s %s, Go %s %s", d.ID, x.Status, x.Bucket, d.StateAsOf(today).Status, d.BucketAsOf(today))
+				}
+			}
+			for cur, w := range wantBy {
+				g := sum[cur]
+				if g == nil {
+					rt.Fatalf("summary: no %s", cur)
+				}
+				g.CreditSales, g.Customers = 0, 0
+				for _, b := range store.Buckets {
+					if g.Aging[b] != w.Aging[b] || g.AgingDisputed[b] != w.AgingDisputed[b] {
+						rt.Fatalf("summary %s bucket %s: SQL %d (%d disputed), Go %d (%d)", cur, b, g.Aging[b], g.AgingDisputed[b], w.Aging[b], w.AgingDisputed[b])
+					}
+				}
+				if g.Open != w.Open || g.Overdue != w.Overdue || g.Disputed != w.Disputed || g.CreditNotes != w.CreditNotes {
+					rt.Fatalf("summary %s: SQL %+v, Go %+v", cur, g, w)
+				}
+			}
+			// How long a customer has been late: its oldest past-due document
+			// with a due date before today.
+			for _, c := range custs {
+				var w civil.Date
+				for _, d := range docs {
+					if d.CustomerID == c.ID && d.DaysOverdue(today) > 0 && d.StateAsOf(today).Status.PastDue() && (w.IsZero() || d.DueDate.Before(w)) {
+						w = d.DueDate
+					}
+				}
+				if oldest[c.ID] != w {
+					rt.Fatalf("oldest overdue of %s: SQL %s, Go %s", c.ID, oldest[c.ID], w)
+				}
+			}
+
+			over, err := db.OverLimitIDs(ctx)
+			if err != nil {
+				rt.Fatal(err)
+			}
+			for _, c := range custs {
+				if w := figs[c.ID].OverLimit(c.CreditLimit); over[c.ID] != w {
+					rt.Fatalf("customer %s limit %v figures %+v: SQL over limit %v, Go %v", c.ID, c.CreditLimit, figs[c.ID], over[c.ID], w)
+				}
+			}
+		})
+	})
+}
