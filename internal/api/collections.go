@@ -7,7 +7,7 @@ import (
 )
 
 func (s *Server) collectionCreate(w http.ResponseWriter, r *http.Request) {
-	body, err := s.readBody(w, r)
+	body, err := s.readObject(w, r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -58,12 +58,18 @@ type reasonBody struct {
 // body is an empty object) and runs it under the request's idempotency key.
 func (s *Server) action(w http.ResponseWriter, r *http.Request, v any,
 	run func(idem app.Idem) (app.CollectionView, *app.Replay, error)) {
-	body, err := s.readBody(w, r)
+	body, err := s.readObject(w, r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if len(body) > 0 && v != nil {
+	if len(body) > 0 {
+		// An action without fields still refuses a body it would
+		// misread: it is hashed into the idempotency key.
+		var ignore struct{}
+		if v == nil {
+			v = &ignore
+		}
 		if err := decodeJSON(body, v); err != nil {
 			s.fail(w, r, err)
 			return

@@ -62,6 +62,9 @@ type errorDetail struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	// Details are the facts the message states, for programs: money in
+	// minor units ({"amount": 35812, "currency": "EUR"}), ids as given.
+	Details map[string]any `json:"details,omitempty"`
 }
 
 // fail writes err as a JSON error in the client's language. Anything not
@@ -81,7 +84,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 func (s *Server) classify(err error, lang i18n.Lang) (int, errorDetail) {
 	var ae *apiError
 	if errors.As(err, &ae) {
-		args := append([]any{"field", ae.field, "detail", ae.detail}, ae.args...)
+		args := append([]any{"field", ae.field, "detail", ae.detail}, i18n.Args(lang, ae.args...)...)
 		return ae.status, errorDetail{Code: ae.code, Message: i18n.T(lang, "error."+ae.code, args...), Field: ae.field}
 	}
 	var re *ledger.RuleError
@@ -93,7 +96,8 @@ func (s *Server) classify(err error, lang i18n.Lang) (int, errorDetail) {
 				break
 			}
 		}
-		return status, errorDetail{Code: re.Code, Message: localized(lang, re.Code, re.Message, re.Field), Field: re.Field}
+		return status, errorDetail{Code: re.Code, Message: localized(lang, re.Code, re.Message, re.Field, re.Args...),
+			Field: re.Field, Details: details(re.Args)}
 	}
 	var fe *erpimport.FileError
 	if errors.As(err, &fe) {
@@ -113,9 +117,27 @@ func (s *Server) classify(err error, lang i18n.Lang) (int, errorDetail) {
 
 // localized is the message for code in lang; in English the domain's own
 // message is more precise (it names the document and amounts), so it wins.
-func localized(lang i18n.Lang, code, english, field string) string {
-	if lang == i18n.English || !i18n.Has(lang, "error."+code) {
+// args fill the translation's placeholders, amounts formatted for lang.
+func localized(lang i18n.Lang, code, english, field string, args ...any) string {
+	if lang == i18n.English {
 		return english
 	}
-	return i18n.T(lang, "error."+code, "field", field)
+	if msg, ok := i18n.Rule(lang, code, field, args...); ok {
+		return msg
+	}
+	return english
+}
+
+// details are a rule error's name, value pairs as a JSON object.
+func details(args []any) map[string]any {
+	if len(args) < 2 {
+		return nil
+	}
+	m := make(map[string]any, len(args)/2)
+	for i := 0; i+1 < len(args); i += 2 {
+		if k, ok := args[i].(string); ok {
+			m[k] = args[i+1]
+		}
+	}
+	return m
 }

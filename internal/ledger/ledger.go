@@ -251,6 +251,9 @@ type RuleError struct {
 	Code    string // stable, e.g. "allocation_exceeds_open"
 	Field   string // e.g. "allocations[1].amount"
 	Message string // English; translated by code at the edges
+	// Args are name, value pairs for the translated message's {name}
+	// placeholders; a money.Amount is formatted in the reader's language.
+	Args []any
 }
 
 func (e *RuleError) Error() string {

@@ -257,8 +257,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		var re *ledger.RuleError
 		if errors.As(err, &re) {
 			msg := re.Message
-			if lang != i18n.English && i18n.Has(lang, "error."+re.Code) {
-				msg = i18n.T(lang, "error."+re.Code, "field", re.Field)
+			if t, ok := i18n.Rule(lang, re.Code, re.Field, re.Args...); ok && lang != i18n.English {
+				msg = t
 			}
 			s.render(w, r, "error", http.StatusBadRequest, s.newPage(r, "web.bad_request", msg))
 			return
