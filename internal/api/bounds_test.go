@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -179,6 +180,31 @@ func TestAgentCannotProbeOtherAgentsDocuments(t *testing.T) {
 			if strings.Contains(string(other.body), "another customer") || strings.Contains(string(other.body), "otro cliente") {
 				t.Errorf("the answer confirms the document exists: %s", other.body)
 			}
+		}
+	})
+}
+
+// A change that would take a customer's figures past money.MaxTotal is
+// refused by the database with a clear error, and stores nothing.
+func TestFiguresPastTheirBoundAreRefused(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		admin, _ := seeded(t, db)
+		var b strings.Builder
+		b.WriteString("[")
+		for i := range 101 { // 101 × 10^13 > 10^15
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, `{"document_id": "BIG-%d", "customer_id": "C-2", "kind": "invoice", "issue_date": "2026-11-01",
+				"due_date": "2026-12-01", "amount": {"amount": 10000000000000, "currency": "EUR"},
+				"open_amount": {"amount": 10000000000000, "currency": "EUR"}}`, i)
+		}
+		b.WriteString("]")
+		admin.expect(admin.do("POST", "/api/v1/documents/bulk", b.String(), "Accept-Language", "es"), 422,
+			`"code":"figure_out_of_range"`, "no se ha cambiado nada")
+		c2 := admin.expect(admin.do("GET", "/api/v1/customers/C-2", ""), 200).json(t)
+		if money2(c2, "balance") != 99900 {
+			t.Fatalf("the refused batch moved the balance: %v", c2)
 		}
 	})
 }
