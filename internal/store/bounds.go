@@ -22,7 +22,7 @@ const boundsMarker = "figure_bounds"
 // change meaning. A test checks they equal money.MaxMinor and
 // money.MaxTotal; changing those takes a new migration.
 const (
-	migratedMaxMinor int64 = 10_000_000_000_000     // money.MaxMinor: any one value
+	migratedMaxMinor int64 = 10_000_000_000_000    // money.MaxMinor: any one value
 	migratedMaxTotal int64 = 1_000_000_000_000_000 // money.MaxTotal: a customer's figures
 )
 
