@@ -208,3 +208,52 @@ func TestFiguresPastTheirBoundAreRefused(t *testing.T) {
 		}
 	})
 }
+
+// Every text of a collection is bounded, with a field error; a
+// single-object route takes at most 64 KiB while a bulk route keeps its
+// larger limit.
+func TestTextAndBodyLimits(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		admin, id := seeded(t, db)
+		long := func(n int) string { return strings.Repeat("ñ", n) }
+		collect := func(instrument, extra string) string {
+			return `{"customer_id": "C-1", "amount": {"amount": 100, "currency": "EUR"}, "instrument": ` + instrument + extra + `}`
+		}
+		for i, c := range []struct{ path, body, field string }{
+			{"/api/v1/collections", collect(`{"kind": "cheque", "number": "`+long(65)+`"}`, ""), "instrument.number"},
+			{"/api/v1/collections", collect(`{"kind": "cheque", "number": "1", "bank": "`+long(201)+`"}`, ""), "instrument.bank"},
+			{"/api/v1/collections", collect(`{"kind": "cash"}`, `, "device_id": "`+long(65)+`"`), "device_id"},
+			{"/api/v1/collections/" + id + "/void", `{"reason": "` + long(501) + `"}`, "reason"},
+			{"/api/v1/collections/" + id + "/return", `{"reason": "` + long(501) + `"}`, "reason"},
+		} {
+			admin.expect(admin.do("POST", c.path, c.body, "Idempotency-Key", "long-"+string(rune('a'+i)), "Accept-Language", "es"), 422,
+				`"code":"text_too_long"`, `"field":"`+c.field+`"`, "caracteres")
+		}
+		// At the limit, counted in characters (ñ is two bytes), is fine.
+		admin.expect(admin.do("POST", "/api/v1/collections", collect(`{"kind": "cheque", "number": "`+long(64)+`", "bank": "`+long(200)+`"}`,
+			`, "device_id": "`+long(64)+`"`), "Idempotency-Key", "long-ok"), 201)
+		admin.expect(admin.do("PUT", "/api/v1/company", `{"name": "`+long(201)+`", "currency": "EUR", "time_zone": "Europe/Madrid", "language": "es"}`),
+			422, `"code":"text_too_long"`, `"field":"name"`)
+
+		// 64 KiB for one object: the 10 MB collection of the report is refused unread.
+		pad := strings.Repeat(" ", 64<<10)
+		admin.expect(admin.do("POST", "/api/v1/collections", collect(`{"kind": "cash"}`, pad), "Idempotency-Key", "big-body"), 413,
+			`"code":"body_too_large"`, "65536")
+		admin.expect(admin.do("POST", "/api/v1/collections/"+id+"/void", `{"reason": "x"}`+pad, "Idempotency-Key", "big-void"), 413)
+		admin.expect(admin.do("PUT", "/api/v1/company", `{"name": "X"}`+pad), 413)
+		// A bulk route takes far more than that.
+		var b strings.Builder
+		b.WriteString("[")
+		for i := range 1000 {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, `{"customer_id": "B-%d", "name": "Cliente con un nombre largo número %d", "currency": "EUR"}`, i, i)
+		}
+		b.WriteString("]")
+		if b.Len() <= 64<<10 {
+			t.Fatalf("the bulk body is only %d bytes", b.Len())
+		}
+		admin.expect(admin.do("POST", "/api/v1/customers/bulk", b.String()), 200, `"inserted":1000`)
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"cobro/internal/app"
+	"cobro/internal/ledger"
 )
 
 func (s *Server) collectionCreate(w http.ResponseWriter, r *http.Request) {
@@ -89,6 +90,9 @@ func (s *Server) collectionAllocate(w http.ResponseWriter, r *http.Request) {
 func (s *Server) collectionVoid(w http.ResponseWriter, r *http.Request) {
 	var b reasonBody
 	s.action(w, r, &b, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
+		if err := ledger.CheckText("reason", b.Reason, ledger.MaxNoteLen); err != nil {
+			return app.CollectionView{}, nil, err
+		}
 		return s.app.VoidCollection(r.Context(), actorOf(r), k, r.PathValue("id"), b.Reason)
 	})
 }
@@ -102,6 +106,9 @@ func (s *Server) collectionClear(w http.ResponseWriter, r *http.Request) {
 func (s *Server) collectionReturn(w http.ResponseWriter, r *http.Request) {
 	var b reasonBody
 	s.action(w, r, &b, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
+		if err := ledger.CheckText("reason", b.Reason, ledger.MaxNoteLen); err != nil {
+			return app.CollectionView{}, nil, err
+		}
 		return s.app.ReturnCollection(r.Context(), actorOf(r), k, r.PathValue("id"), b.Reason)
 	})
 }

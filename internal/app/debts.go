@@ -10,6 +10,7 @@ import (
 
 	"cobro/internal/auth"
 	"cobro/internal/civil"
+	"cobro/internal/ledger"
 	"cobro/internal/money"
 	"cobro/internal/store"
 )
@@ -188,6 +189,9 @@ func (a *App) SaveList(ctx context.Context, sess Session, name string, query url
 	if name == "" {
 		return ruleInvalid("required", "name", "a saved list needs a name")
 	}
+	if err := ledger.CheckText("name", name, ledger.MaxNameLen); err != nil {
+		return err
+	}
 	company, err := a.Company(ctx)
 	if err != nil {
 		return err
@@ -199,6 +203,9 @@ func (a *App) SaveList(ctx context.Context, sess Session, name string, query url
 		}
 	}
 	if _, err := ParseDebtQuery(clean, company.Currency); err != nil {
+		return err
+	}
+	if err := ledger.CheckText("query", clean.Encode(), ledger.MaxLongLen); err != nil {
 		return err
 	}
 	id, err := uuid.NewV7()

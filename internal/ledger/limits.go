@@ -23,6 +23,9 @@ const (
 	MaxEmailLen = 254
 	// MaxNoteLen bounds notes and reasons (a void, a return).
 	MaxNoteLen = 500
+	// MaxLongLen bounds the few long texts: an address, how to pay, a
+	// saved list's query.
+	MaxLongLen = 2000
 )
 
 // CheckText reports a text longer than max characters as a rule error
@@ -35,6 +38,9 @@ func CheckText(field, s string, max int) error {
 	e.Args = []any{"max", max}
 	return e
 }
+
+// CheckTexts checks field, value, limit triples in order (see CheckText).
+func CheckTexts(fields ...any) error { return checkTexts(fields...) }
 
 // checkTexts checks field, value, limit triples in order.
 func checkTexts(fields ...any) error {
@@ -62,6 +68,12 @@ func CheckAmount(field string, a money.Amount) error {
 // plain is an amount in messages of the domain: "358.12 EUR". The edges
 // translate them with the amounts formatted for the reader (RuleError.Args).
 func plain(a money.Amount) string { return fmt.Sprintf("%s %s", a.Decimal(), a.Currency) }
+
+// CheckCompany checks the company profile's texts.
+func CheckCompany(c Company) error {
+	return checkTexts("name", c.Name, MaxNameLen, "tax_id", c.TaxID, MaxCodeLen, "address", c.Address, MaxLongLen,
+		"how_to_pay", c.HowToPay, MaxLongLen)
+}
 
 // CheckCustomer checks a customer's texts and credit limit before it is
 // stored.
