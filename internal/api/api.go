@@ -81,10 +81,11 @@ func clientAddr(r *http.Request) string {
 	return host
 }
 
-// decode reads a JSON body strictly: unknown fields are errors (they are
-// usually typos that would silently lose data), and so is trailing data.
+// decode reads a single object's JSON body strictly: unknown fields are
+// errors (they are usually typos that would silently lose data), and so
+// are trailing data and a key given twice (see scanJSON).
 func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) error {
-	body, err := s.readBody(w, r)
+	body, err := s.readObject(w, r)
 	if err != nil {
 		return err
 	}
@@ -92,6 +93,9 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) error {
 }
 
 func decodeJSON(body []byte, v any) error {
+	if err := scanJSON(body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -103,13 +107,23 @@ func decodeJSON(body []byte, v any) error {
 	return nil
 }
 
-// readBody reads the whole body within the size limit.
+// readObject reads the body of a single-object route: at most 64 KiB
+// (maxSingleBody), or Config.MaxBody if that is smaller.
+func (s *Server) readObject(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	return s.readLimited(w, r, min(s.cfg.MaxBody, maxSingleBody))
+}
+
+// readBody reads the whole body of a bulk route within Config.MaxBody.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+	return s.readLimited(w, r, s.cfg.MaxBody)
+}
+
+func (s *Server) readLimited(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	b, err := io.ReadAll(r.Body)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return nil, &apiError{status: http.StatusRequestEntityTooLarge, code: "body_too_large", args: []any{"limit", s.cfg.MaxBody}}
+		return nil, &apiError{status: http.StatusRequestEntityTooLarge, code: "body_too_large", args: []any{"limit", limit}}
 	}
 	if err != nil {
 		return nil, &apiError{status: http.StatusBadRequest, code: "bad_request", detail: err.Error()}

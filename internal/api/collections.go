@@ -4,10 +4,11 @@ import (
 	"net/http"
 
 	"cobro/internal/app"
+	"cobro/internal/ledger"
 )
 
 func (s *Server) collectionCreate(w http.ResponseWriter, r *http.Request) {
-	body, err := s.readBody(w, r)
+	body, err := s.readObject(w, r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -58,12 +59,18 @@ type reasonBody struct {
 // body is an empty object) and runs it under the request's idempotency key.
 func (s *Server) action(w http.ResponseWriter, r *http.Request, v any,
 	run func(idem app.Idem) (app.CollectionView, *app.Replay, error)) {
-	body, err := s.readBody(w, r)
+	body, err := s.readObject(w, r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if len(body) > 0 && v != nil {
+	if len(body) > 0 {
+		// An action without fields still refuses a body it would
+		// misread: it is hashed into the idempotency key.
+		var ignore struct{}
+		if v == nil {
+			v = &ignore
+		}
 		if err := decodeJSON(body, v); err != nil {
 			s.fail(w, r, err)
 			return
@@ -83,6 +90,9 @@ func (s *Server) collectionAllocate(w http.ResponseWriter, r *http.Request) {
 func (s *Server) collectionVoid(w http.ResponseWriter, r *http.Request) {
 	var b reasonBody
 	s.action(w, r, &b, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
+		if err := ledger.CheckText("reason", b.Reason, ledger.MaxNoteLen); err != nil {
+			return app.CollectionView{}, nil, err
+		}
 		return s.app.VoidCollection(r.Context(), actorOf(r), k, r.PathValue("id"), b.Reason)
 	})
 }
@@ -96,6 +106,9 @@ func (s *Server) collectionClear(w http.ResponseWriter, r *http.Request) {
 func (s *Server) collectionReturn(w http.ResponseWriter, r *http.Request) {
 	var b reasonBody
 	s.action(w, r, &b, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
+		if err := ledger.CheckText("reason", b.Reason, ledger.MaxNoteLen); err != nil {
+			return app.CollectionView{}, nil, err
+		}
 		return s.app.ReturnCollection(r.Context(), actorOf(r), k, r.PathValue("id"), b.Reason)
 	})
 }

@@ -45,6 +45,9 @@ type errorDetail struct {
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
 	Value   string `json:"value,omitempty"` // the bad value, as sent
+	// Details are the facts the message states, for programs: money in
+	// minor units ({"amount": 35812, "currency": "EUR"}), ids as given.
+	Details map[string]any `json:"details,omitempty"`
 }
 
 // fail writes err as a JSON error in the client's language. Anything not
@@ -64,9 +67,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 func (s *Server) classify(err error, lang i18n.Lang) (int, errorDetail) {
 	var ae *apiError
 	if errors.As(err, &ae) {
-		args := append([]any{"field", ae.field, "detail", ae.detail, "value", ae.value}, ae.args...)
+		args := append([]any{"field", ae.field, "detail", ae.detail, "value", ae.value}, i18n.Args(lang, ae.args...)...)
 		return ae.status, errorDetail{Code: ae.code, Message: i18n.T(lang, "error."+ae.code, args...), Field: ae.field, Value: ae.value}
 	}
 	f := app.Classify(err, lang)
-	return statuses[f.Kind], errorDetail{Code: f.Code, Message: f.Message, Field: f.Field, Value: f.Value}
+	return statuses[f.Kind], errorDetail{Code: f.Code, Message: f.Message, Field: f.Field, Value: f.Value, Details: f.Details}
 }

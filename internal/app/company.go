@@ -35,6 +35,9 @@ func (a *App) SaveCompany(ctx context.Context, actor auth.Actor, c ledger.Compan
 	if c.Language != "en" && c.Language != "es" {
 		return ruleInvalid("bad_language", "language", "language must be en or es").WithValue(c.Language)
 	}
+	if err := ledger.CheckCompany(c); err != nil {
+		return err
+	}
 	err = a.db.Write(ctx, func(tx *store.Tx) error {
 		// asOf is kept for an existing company: the calendar only moves
 		// forward, and Today refreshes the figures in the new zone.
@@ -61,6 +64,9 @@ func (a *App) SaveCompany(ctx context.Context, actor auth.Actor, c ledger.Compan
 func (a *App) CreateToken(ctx context.Context, name string, role auth.Role, user string) (string, error) {
 	if strings.TrimSpace(name) == "" {
 		return "", ruleInvalid("required", "name", "a token needs a name")
+	}
+	if err := ledger.CheckText("name", name, ledger.MaxNameLen); err != nil {
+		return "", err
 	}
 	if user == "" && role != auth.Admin && role != auth.Integration {
 		return "", ruleInvalid("bad_role", "role", "a token's role is admin or integration; for a user's rights use --user").WithValue(string(role))

@@ -9,6 +9,7 @@ import (
 
 	"cobro/internal/auth"
 	"cobro/internal/civil"
+	"cobro/internal/ledger"
 	"cobro/internal/money"
 	"cobro/internal/store"
 )
@@ -200,7 +201,13 @@ func (a *App) SaveList(ctx context.Context, sess Session, name string, q DebtQue
 	if name == "" {
 		return ruleInvalid("required", "name", "a saved list needs a name")
 	}
+	if err := ledger.CheckText("name", name, ledger.MaxNameLen); err != nil {
+		return err
+	}
 	if err := q.check(); err != nil {
+		return err
+	}
+	if err := ledger.CheckText("query", encoded, ledger.MaxLongLen); err != nil {
 		return err
 	}
 	id, err := uuid.NewV7()

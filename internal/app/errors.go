@@ -8,6 +8,7 @@ import (
 	"cobro/internal/erpimport"
 	"cobro/internal/i18n"
 	"cobro/internal/ledger"
+	"cobro/internal/store"
 )
 
 func ruleInvalid(code, field, format string, args ...any) *ledger.RuleError {
@@ -49,6 +50,9 @@ type Failure struct {
 	Field   string // the field it concerns, e.g. "allocations[1].amount"; "" for none
 	Value   string // the bad value as the user sent it; "" for none
 	Message string // for people, in the language asked for
+	// Details are the facts the message states, for programs: money in
+	// minor units, ids as given (a rule's Args); nil for none.
+	Details map[string]any
 }
 
 // sentinels are the errors of the layers below with a kind and a code.
@@ -62,6 +66,7 @@ var sentinels = []struct {
 	{ErrNoCompany, KindConflict, "company_not_set_up"},
 	{ErrAtomicRejected, KindInvalid, "atomic_rejected"},
 	{ErrNotFound, KindNotFound, "not_found"},
+	{store.ErrOutOfBounds, KindInvalid, "figure_out_of_range"},
 	{auth.ErrForbidden, KindForbidden, "forbidden"},
 }
 
@@ -83,14 +88,14 @@ var ruleKinds = []struct {
 func Classify(err error, lang i18n.Lang) Failure {
 	var re *ledger.RuleError
 	if errors.As(err, &re) {
-		f := Failure{Kind: KindInvalid, Code: re.Code, Field: re.Field, Value: re.Value}
+		f := Failure{Kind: KindInvalid, Code: re.Code, Field: re.Field, Value: re.Value, Details: details(re.Args)}
 		for _, rk := range ruleKinds {
 			if errors.Is(re.Err, rk.err) {
 				f.Kind = rk.kind
 				break
 			}
 		}
-		f.Message = localized(lang, re.Code, re.Message, re.Field, re.Value)
+		f.Message = localized(lang, re.Code, re.Message, re.Field, re.Value, re.Args...)
 		return f
 	}
 	var fe *erpimport.FileError
@@ -111,9 +116,34 @@ func Classify(err error, lang i18n.Lang) Failure {
 
 // localized is the message for code in lang; in English the app's own
 // message is more precise (it names the document and amounts), so it wins.
-func localized(lang i18n.Lang, code, english, field, value string) string {
-	if lang == i18n.English || !i18n.Has(lang, "error."+code) {
+// args (a rule's name, value pairs) fill the translation's placeholders,
+// amounts formatted for lang.
+func localized(lang i18n.Lang, code, english, field, value string, args ...any) string {
+	if lang == i18n.English {
 		return english
 	}
-	return i18n.T(lang, "error."+code, "field", field, "value", value)
+	if len(args) == 0 {
+		if !i18n.Has(lang, "error."+code) {
+			return english
+		}
+		return i18n.T(lang, "error."+code, "field", field, "value", value)
+	}
+	if msg, ok := i18n.Rule(lang, code, field, append(args, "value", value)...); ok {
+		return msg
+	}
+	return english
+}
+
+// details are a rule error's name, value pairs as an object.
+func details(args []any) map[string]any {
+	if len(args) < 2 {
+		return nil
+	}
+	m := make(map[string]any, len(args)/2)
+	for i := 0; i+1 < len(args); i += 2 {
+		if k, ok := args[i].(string); ok {
+			m[k] = args[i+1]
+		}
+	}
+	return m
 }

@@ -394,6 +394,11 @@ func (a *App) applyCustomers(ctx context.Context, tx *store.Tx, im *importer, ro
 			l := r.CreditLimit.Minor
 			c.CreditLimit = &l
 		}
+		if err := ledger.CheckCustomer(c); err != nil {
+			re := err.(*ledger.RuleError)
+			res.errs = append(res.errs, []*erpimport.RowError{rowErr(im.opt.File, r.Line, re.Field, "", re.Code, re.Message)})
+			continue
+		}
 		ex, ok := existing[c.ID]
 		switch {
 		case ok && ex.Currency != c.Currency:

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"cobro/internal/auth"
+	"cobro/internal/ledger"
 	"cobro/internal/store"
 )
 
@@ -71,6 +72,10 @@ func (a *App) AddUser(ctx context.Context, actor auth.Actor, nu User, password s
 	}
 	if role == auth.Agent && strings.TrimSpace(u.Agent) == "" {
 		return ruleInvalid("required", "agent", "an agent user needs their agent code (--agent)")
+	}
+	if err := ledger.CheckTexts("name", u.Name, ledger.MaxCodeLen, "display_name", u.DisplayName, ledger.MaxNameLen,
+		"agent", u.Agent, ledger.MaxCodeLen); err != nil {
+		return err
 	}
 	if len([]rune(password)) < minPasswordLen {
 		return ErrWeakPassword

@@ -45,6 +45,8 @@ var messages = map[string]message{
 	"currency_change":    {"the currency of an existing customer cannot change[ (to {value})]", "la moneda de un cliente existente no puede cambiar[ (a {value})]"},
 	"customer_changed":   {"the document belongs to another customer in cobro[, not {value}]", "el documento pertenece a otro cliente en cobro[, no a {value}]"},
 	"unknown_collection": {"there is no collection[ {value}] in cobro", "no existe el cobro[ {value}] en cobro"},
+	"amount_too_large":   {"[{value} ]is more than the largest amount cobro accepts (100,000,000,000.00, 10^13 minor units)", "[{value} ]supera el importe máximo que admite cobro (100.000.000.000,00; 10^13 unidades mínimas)"},
+	"text_too_long":      {"is longer than cobro keeps for this column (see docs/import-format.md)", "es más largo de lo que cobro guarda en esta columna (vea docs/import-format.md)"},
 
 	// File errors: the whole file stops.
 	"empty_file":        {"the file is empty", "el fichero está vacío"},

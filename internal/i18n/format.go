@@ -48,6 +48,34 @@ func Money(lang Lang, a money.Amount) string {
 	return sign + sym + num
 }
 
+// Args returns name, value pairs for T with every money.Amount formatted
+// for lang (see Money); other values are left as they are.
+func Args(lang Lang, args ...any) []any {
+	out := make([]any, len(args))
+	for i, v := range args {
+		if a, ok := v.(money.Amount); ok && i%2 == 1 {
+			v = Money(lang, a)
+		}
+		out[i] = v
+	}
+	return out
+}
+
+// Rule is the message of a broken rule's code in lang, with field and the
+// rule's args (see Args). A code whose message names facts has a second
+// message, keyed "error.CODE.args", used when the rule gave them; ok is
+// false when lang has no message for code.
+func Rule(lang Lang, code, field string, args ...any) (msg string, ok bool) {
+	key := "error." + code
+	if len(args) > 0 && Has(lang, key+".args") {
+		key += ".args"
+	}
+	if !Has(lang, key) {
+		return "", false
+	}
+	return T(lang, key, append([]any{"field", field}, Args(lang, args...)...)...), true
+}
+
 var monthsEN = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 
 // Date formats a date for people: "23/11/2026" in Spanish, "23 Nov 2026" in

@@ -252,6 +252,9 @@ type RuleError struct {
 	Field   string // e.g. "allocations[1].amount"
 	Value   string // the bad value as the user sent it; "" when there is none to show
 	Message string // English; translated by code at the edges
+	// Args are name, value pairs for the translated message's {name}
+	// placeholders; a money.Amount is formatted in the reader's language.
+	Args []any
 }
 
 // WithValue records the bad value, as the user sent it, and returns e.

@@ -2,6 +2,9 @@ package ledger
 
 import (
 	"errors"
+	"math"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -268,7 +271,7 @@ func TestCheckNewCollection(t *testing.T) {
 		{with(func(c *Collection) { c.Instrument = InstrumentDetail{Kind: Cheque, Number: "  "} }), "required", "instrument.number", ErrInvalid},
 		{with(func(c *Collection) { c.Instrument = InstrumentDetail{Kind: PromissoryNote, Number: "P"} }), "required", "instrument.due_date", ErrInvalid},
 		{with(allocs(Allocation{"F9", 1, false})), "unknown_document", "allocations[0].document_id", ErrInvalid},
-		{with(allocs(Allocation{"F1", 1, false}, Allocation{"F2", 1, false})), "wrong_customer", "allocations[1].document_id", ErrInvalid},
+		{with(allocs(Allocation{"F1", 1, false}, Allocation{"F2", 1, false})), "unknown_document", "allocations[1].document_id", ErrInvalid},
 		{with(allocs(Allocation{"A1", 1, false})), "not_owed", "allocations[0].document_id", ErrInvalid},
 		{with(allocs(Allocation{"F1", 1, false}, Allocation{"F1", 1, false})), "duplicate_document", "allocations[1].document_id", ErrInvalid},
 		{with(allocs(Allocation{"F1", 0, false})), "amount_not_positive", "allocations[0].amount", ErrInvalid},
@@ -280,10 +283,99 @@ func TestCheckNewCollection(t *testing.T) {
 		{with(allocs(Allocation{"F3", 201, false})), "allocation_exceeds_open", "allocations[0].amount", ErrOverAllocated}, // pending counts
 		{with(allocs(Allocation{"F1", 501, false})), "allocations_exceed_amount", "allocations[0].amount", ErrOverAllocated},
 		{with(allocs(Allocation{"F1", 450, false}, Allocation{"R1", 51, false})), "allocations_exceed_amount", "allocations[1].amount", ErrOverAllocated},
+		// Bounds: no money value over money.MaxMinor, no text over its limit.
+		{with(func(c *Collection) { c.Amount.Minor = money.MaxMinor }), "", "", nil},
+		{with(func(c *Collection) { c.Amount.Minor = money.MaxMinor + 1 }), "amount_too_large", "amount.amount", ErrInvalid},
+		{with(func(c *Collection) { c.Amount.Minor = math.MaxInt64 }), "amount_too_large", "amount.amount", ErrInvalid},
+		{with(func(c *Collection) {
+			c.Amount.Minor = math.MaxInt64
+			c.Allocations = []Allocation{{"F1", math.MaxInt64, false}}
+		}), "amount_too_large", "amount.amount", ErrInvalid},
+		{with(func(c *Collection) {
+			c.Instrument = InstrumentDetail{Kind: Cheque, Number: strings.Repeat("9", MaxCodeLen+1)}
+		}), "text_too_long", "instrument.number", ErrInvalid},
+		{with(func(c *Collection) {
+			c.Instrument = InstrumentDetail{Kind: Cheque, Number: "1", Bank: strings.Repeat("ñ", MaxNameLen+1)}
+		}), "text_too_long", "instrument.bank", ErrInvalid},
+		{with(func(c *Collection) { c.Instrument.Bank = strings.Repeat("ñ", MaxNameLen) }), "", "", nil}, // characters, not bytes
+		{with(func(c *Collection) { c.DeviceID = strings.Repeat("d", MaxCodeLen+1) }), "text_too_long", "device_id", ErrInvalid},
 	}
 	for i, c := range cases {
 		checkRule(t, i, CheckNewCollection(cust, c.c, docs), c.code, c.field, c.kind)
 	}
+}
+
+// An allocation to another customer's document (another agent's, say)
+// gets exactly the answer an unknown document gets, so it confirms
+// nothing about the id.
+func TestAnotherCustomersDocumentIsUnknown(t *testing.T) {
+	cust := Customer{ID: "C", Currency: "EUR"}
+	c := Collection{CustomerID: "C", Amount: money.New(500, "EUR"), Instrument: InstrumentDetail{Kind: Cash},
+		Allocations: []Allocation{{DocumentID: "F2", Amount: 100}}}
+	other := CheckNewCollection(cust, c, map[string]Document{"F2": {ID: "F2", CustomerID: "X", Kind: Invoice, Amount: 1000, ERPOpen: 1000}})
+	unknown := CheckNewCollection(cust, c, map[string]Document{})
+	if other == nil || !reflect.DeepEqual(other, unknown) {
+		t.Fatalf("another customer's document: %#v\nunknown document: %#v", other, unknown)
+	}
+	_, other = Allocate(Collection{CustomerID: "C", Amount: money.New(500, "EUR"), State: Cleared}, c.Allocations,
+		map[string]Document{"F2": {ID: "F2", CustomerID: "X", Kind: Invoice, Amount: 1000, ERPOpen: 1000}})
+	if !reflect.DeepEqual(other, unknown) {
+		t.Fatalf("Allocate: %#v, want %#v", other, unknown)
+	}
+}
+
+// Messages name amounts as money, never as raw minor units; the amounts
+// travel in Args for the edges to format in the reader's language.
+func TestRuleMessagesShowMoney(t *testing.T) {
+	cust := Customer{ID: "C", Currency: "EUR"}
+	docs := map[string]Document{"F-1": {ID: "F-1", CustomerID: "C", Kind: Invoice, Amount: 50000, ERPOpen: 35812}}
+	c := Collection{CustomerID: "C", Amount: money.New(40000, "EUR"), Instrument: InstrumentDetail{Kind: Cash},
+		Allocations: []Allocation{{DocumentID: "F-1", Amount: 40000}}}
+	err := CheckNewCollection(cust, c, docs)
+	var re *RuleError
+	if !errors.As(err, &re) || re.Message != "400.00 EUR is more than the 358.12 EUR open on F-1" {
+		t.Fatalf("message: %v", err)
+	}
+	want := []any{"amount", money.New(40000, "EUR"), "open", money.New(35812, "EUR"), "document", "F-1"}
+	if !reflect.DeepEqual(re.Args, want) {
+		t.Fatalf("args %v, want %v", re.Args, want)
+	}
+	c.Allocations[0].Amount = 30000
+	c.Amount.Minor = 20000
+	if err := CheckNewCollection(cust, c, docs); err == nil || !strings.Contains(err.Error(), "300.00 EUR, more than the collection's 200.00 EUR") {
+		t.Fatalf("allocations over the collection: %v", err)
+	}
+	c.Amount.Minor = money.MaxMinor + 1
+	if err := CheckNewCollection(cust, c, docs); err == nil || !strings.Contains(err.Error(), "100000000000.01 EUR is more than the largest amount cobro accepts (100000000000.00 EUR)") {
+		t.Fatalf("too large: %v", err)
+	}
+}
+
+func TestCheckCustomerAndDocumentBounds(t *testing.T) {
+	limit := func(n int64) *int64 { return &n }
+	for i, c := range []struct {
+		cust  Customer
+		code  string
+		field string
+	}{
+		{Customer{ID: "C", Name: "Núñez", Currency: "EUR", CreditLimit: limit(money.MaxMinor)}, "", ""},
+		{Customer{ID: "C", Name: "Núñez", Currency: "EUR", CreditLimit: limit(money.MaxMinor + 1)}, "amount_too_large", "credit_limit"},
+		{Customer{ID: "C", Name: "Núñez", Currency: "EUR", CreditLimit: limit(-1)}, "negative_amount", "credit_limit"},
+		{Customer{ID: "C", Name: strings.Repeat("n", MaxNameLen+1), Currency: "EUR"}, "text_too_long", "name"},
+		{Customer{ID: strings.Repeat("c", MaxIDLen+1), Name: "N", Currency: "EUR"}, "text_too_long", "customer_id"},
+		{Customer{ID: "C", Name: "N", Email: strings.Repeat("e", MaxEmailLen+1), Currency: "EUR"}, "text_too_long", "email"},
+		{Customer{ID: "C", Name: "N", Route: strings.Repeat("r", MaxCodeLen+1), Currency: "EUR"}, "text_too_long", "route"},
+	} {
+		checkRule(t, i, CheckCustomer(c.cust), c.code, c.field, nil)
+	}
+	cust := Customer{ID: "C", Currency: "EUR"}
+	doc := Document{ID: "F", CustomerID: "C", Kind: Invoice, Currency: "EUR", Amount: money.MaxMinor, ERPOpen: money.MaxMinor}
+	checkRule(t, 100, CheckDocument(doc, cust), "", "", nil)
+	doc.Amount = money.MaxMinor + 1
+	checkRule(t, 101, CheckDocument(doc, cust), "amount_too_large", "amount", ErrInvalid)
+	doc.Amount, doc.Number = 1, strings.Repeat("n", MaxIDLen+1)
+	doc.ERPOpen = 1
+	checkRule(t, 102, CheckDocument(doc, cust), "text_too_long", "number", ErrInvalid)
 }
 
 func TestAllocate(t *testing.T) {

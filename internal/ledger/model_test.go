@@ -144,10 +144,8 @@ func (m *model) expectAllocations(c Collection, add []Allocation) string {
 	for _, a := range add {
 		d, ok := m.docs[a.DocumentID]
 		switch {
-		case !ok:
+		case !ok, d.CustomerID != c.CustomerID: // another customer's document is unknown
 			return "unknown_document"
-		case d.CustomerID != c.CustomerID:
-			return "wrong_customer"
 		case !d.Kind.Owed():
 			return "not_owed"
 		case seen[a.DocumentID]:

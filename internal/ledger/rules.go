@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"cobro/internal/money"
 )
 
 // CheckDocument checks a document against its customer before it is stored.
@@ -19,7 +21,10 @@ func CheckDocument(d Document, cust Customer) error {
 	case d.ERPOpen > d.Amount:
 		return ruleErr(ErrInvalid, "open_exceeds_amount", "open_amount", "open amount is greater than the amount")
 	}
-	return nil
+	if err := CheckAmount("amount", money.New(d.Amount, d.Currency)); err != nil {
+		return err
+	}
+	return checkTexts("document_id", d.ID, MaxIDLen, "number", d.Number, MaxIDLen)
 }
 
 // CheckNewCollection checks a collection about to be recorded for cust
@@ -35,7 +40,13 @@ func CheckNewCollection(cust Customer, c Collection, docs map[string]Document) e
 	if c.Amount.Minor <= 0 {
 		return ruleErr(ErrInvalid, "amount_not_positive", "amount.amount", "amount must be greater than zero").WithValue(fmt.Sprint(c.Amount.Minor))
 	}
+	if err := CheckAmount("amount.amount", c.Amount); err != nil {
+		return err
+	}
 	if err := checkInstrument(c.Instrument); err != nil {
+		return err
+	}
+	if err := CheckText("device_id", c.DeviceID, MaxCodeLen); err != nil {
 		return err
 	}
 	return checkAllocations(c, c.Allocations, 0, docs)
@@ -52,7 +63,7 @@ func checkInstrument(in InstrumentDetail) error {
 	if in.Kind == PromissoryNote && in.DueDate.IsZero() {
 		return ruleErr(ErrInvalid, "required", "instrument.due_date", "a promissory note needs its maturity date")
 	}
-	return nil
+	return checkTexts("instrument.number", in.Number, MaxCodeLen, "instrument.bank", in.Bank, MaxNameLen)
 }
 
 // checkAllocations checks new allocations of collection c, of which
@@ -64,11 +75,13 @@ func checkAllocations(c Collection, add []Allocation, already int64, docs map[st
 		field := fmt.Sprintf("allocations[%d]", i)
 		d, ok := docs[a.DocumentID]
 		switch {
-		case !ok:
-			return ruleErr(ErrInvalid, "unknown_document", field+".document_id", "no document %q", a.DocumentID).WithValue(a.DocumentID)
-		case d.CustomerID != c.CustomerID:
-			return ruleErr(ErrInvalid, "wrong_customer", field+".document_id",
-				"document %q belongs to another customer", a.DocumentID).WithValue(a.DocumentID)
+		case !ok || d.CustomerID != c.CustomerID:
+			// Another customer's document is answered exactly as one that
+			// does not exist: the customer may be another agent's, and the
+			// answer must not confirm that the id exists.
+			e := ruleErr(ErrInvalid, "unknown_document", field+".document_id", "no document %q", a.DocumentID).WithValue(a.DocumentID)
+			e.Args = []any{"document", a.DocumentID}
+			return e
 		case !d.Kind.Owed():
 			return ruleErr(ErrInvalid, "not_owed", field+".document_id",
 				"document %q is a credit note: nothing to collect on it", a.DocumentID).WithValue(a.DocumentID)
@@ -77,15 +90,25 @@ func checkAllocations(c Collection, add []Allocation, already int64, docs map[st
 				"document %q is allocated twice", a.DocumentID).WithValue(a.DocumentID)
 		case a.Amount <= 0:
 			return ruleErr(ErrInvalid, "amount_not_positive", field+".amount", "allocation must be greater than zero").WithValue(fmt.Sprint(a.Amount))
-		case a.Amount > d.Open():
-			return ruleErr(ErrOverAllocated, "allocation_exceeds_open", field+".amount",
-				"allocation is more than the %d open on document %q", d.Open(), a.DocumentID).WithValue(fmt.Sprint(a.Amount))
+		}
+		amount := money.New(a.Amount, c.Amount.Currency)
+		if err := CheckAmount(field+".amount.amount", amount); err != nil {
+			return err
+		}
+		if open := money.New(d.Open(), c.Amount.Currency); a.Amount > open.Minor {
+			e := ruleErr(ErrOverAllocated, "allocation_exceeds_open", field+".amount",
+				"%s is more than the %s open on %s", plain(amount), plain(open), d.ID).WithValue(fmt.Sprint(a.Amount))
+			e.Args = []any{"amount", amount, "open", open, "document", d.ID}
+			return e
 		}
 		seen[a.DocumentID] = true
 		total += a.Amount
 		if total > c.Amount.Minor {
-			return ruleErr(ErrOverAllocated, "allocations_exceed_amount", field+".amount",
-				"allocations add up to more than the collection").WithValue(fmt.Sprint(a.Amount))
+			sum := money.New(total, c.Amount.Currency)
+			e := ruleErr(ErrOverAllocated, "allocations_exceed_amount", field+".amount",
+				"allocations add up to %s, more than the collection's %s", plain(sum), plain(c.Amount)).WithValue(fmt.Sprint(a.Amount))
+			e.Args = []any{"allocated", sum, "amount", c.Amount}
+			return e
 		}
 	}
 	return nil
@@ -117,6 +140,9 @@ func Allocate(c Collection, add []Allocation, docs map[string]Document) (Collect
 func Void(c Collection, reason string) (Collection, error) {
 	if strings.TrimSpace(reason) == "" {
 		return c, ruleErr(ErrInvalid, "required", "reason", "a void needs a reason")
+	}
+	if err := CheckText("reason", reason, MaxNoteLen); err != nil {
+		return c, err
 	}
 	if c.State == Voided {
 		return c, nil

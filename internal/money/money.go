@@ -1,6 +1,7 @@
 package money
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -128,8 +129,45 @@ func (a Amount) String() string { return string(a.Currency) + " " + a.Decimal() 
 // jsonAmount is the wire shape of every money field:
 // {"amount": <integer minor units>, "currency": "EUR"}.
 type jsonAmount struct {
-	Amount   json.RawMessage `json:"amount"`
-	Currency string          `json:"currency"`
+	Amount   json.RawMessage
+	Currency string
+}
+
+// readJSONAmount reads the object's two keys, each at most once.
+func readJSONAmount(b []byte) (jsonAmount, error) {
+	var j jsonAmount
+	shape := fmt.Errorf("%w: money is {\"amount\": <integer minor units>, \"currency\": \"EUR\"}", ErrSyntax)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return j, shape
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		key, ok := tok.(string)
+		var v json.RawMessage
+		if err != nil || !ok || dec.Decode(&v) != nil {
+			return j, shape
+		}
+		if seen[key] {
+			return j, fmt.Errorf("%w: %q appears twice in an amount", ErrSyntax, key)
+		}
+		seen[key] = true
+		switch key {
+		case "amount":
+			j.Amount = v
+		case "currency":
+			if json.Unmarshal(v, &j.Currency) != nil {
+				return j, shape
+			}
+		default:
+			return j, fmt.Errorf("%w: %q is not a key of an amount (amount, currency)", ErrSyntax, key)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return j, shape
+	}
+	return j, nil
 }
 
 // MarshalJSON writes {"amount": minor, "currency": "EUR"}.
@@ -139,11 +177,12 @@ func (a Amount) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads {"amount": minor, "currency": "EUR"}; the amount must
 // be a JSON integer (no fraction, no exponent, no string) and the currency a
-// known ISO 4217 code.
+// known ISO 4217 code. A key given twice or a key of its own is refused:
+// with {"amount": 1, "amount": 999} the last one must not silently win.
 func (a *Amount) UnmarshalJSON(b []byte) error {
-	var j jsonAmount
-	if err := json.Unmarshal(b, &j); err != nil {
-		return fmt.Errorf("%w: money is {\"amount\": <integer minor units>, \"currency\": \"EUR\"}", ErrSyntax)
+	j, err := readJSONAmount(b)
+	if err != nil {
+		return err
 	}
 	if len(j.Amount) == 0 || string(j.Amount) == "null" {
 		return fmt.Errorf("%w: missing \"amount\"", ErrSyntax)

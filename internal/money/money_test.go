@@ -189,6 +189,10 @@ func TestJSON(t *testing.T) {
 		`"EUR 1.50"`:                                       ErrSyntax,
 		`{"amount":01,"currency":"EUR"}`:                   nil, // not JSON: encoding/json's own error
 		`{"amount":+5,"currency":"EUR"}`:                   nil,
+		// A key twice is refused, not "the last one wins".
+		`{"amount":1,"amount":999,"currency":"EUR"}`:     ErrSyntax,
+		`{"amount":1,"currency":"EUR","currency":"USD"}`: ErrSyntax,
+		`{"amount":1,"currency":"EUR","amonut":5}`:       ErrSyntax,
 	}
 	for in, want := range bad {
 		a := New(42, "USD")

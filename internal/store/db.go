@@ -93,7 +93,8 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 // migrations are the SQL files, and the Go migrations that compute what
-// SQL cannot (folded search terms).
+// SQL cannot (folded search terms) or that differ between the databases
+// (the bounds of every figure, bounds.go).
 func (db *DB) migrations() (*goose.Provider, error) {
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
@@ -104,7 +105,9 @@ func (db *DB) migrations() (*goose.Provider, error) {
 			_, err := tx.ExecContext(ctx, `DROP TABLE customer_terms`)
 			return err
 		}})
-	p, err := goose.NewProvider(db.dialect.goose(), db.write, sub, goose.WithGoMigrations(search))
+	pg := db.dialect.name() == "postgres"
+	bounds := goose.NewGoMigration(9, &goose.GoFunc{RunTx: migrateBounds(pg)}, &goose.GoFunc{RunTx: unmigrateBounds(pg)})
+	p, err := goose.NewProvider(db.dialect.goose(), db.write, sub, goose.WithGoMigrations(search, bounds))
 	if err != nil {
 		return nil, fmt.Errorf("store: migrations: %w", err)
 	}
@@ -150,7 +153,7 @@ func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 	for i := 0; i < attempts; i++ {
 		err = db.writeOnce(ctx, fn)
 		if err == nil || !db.dialect.retryable(err) || ctx.Err() != nil {
-			return err
+			return outOfBounds(err)
 		}
 		time.Sleep(time.Duration(i+1) * 5 * time.Millisecond)
 	}

@@ -72,3 +72,15 @@ func (db *DB) OverLimitIDs(ctx context.Context) (map[string]bool, error) {
 	})
 	return out, err
 }
+
+// BoundsFrozen are the bounds migration 9 wrote into the schema.
+var BoundsFrozen = [2]int64{migratedMaxMinor, migratedMaxTotal}
+
+// RawWrite runs a statement in a write transaction, so that its error is
+// classified as the store's own writes are.
+func (db *DB) RawWrite(ctx context.Context, q string, args ...any) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		_, err := tx.tx.ExecContext(ctx, q, args...)
+		return err
+	})
+}

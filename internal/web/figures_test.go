@@ -62,7 +62,7 @@ func setupFoot(t *testing.T, db *store.DB) (string, *app.App) {
 		Allocations: []app.AllocationRequest{{DocumentID: "F-PAID", Amount: money.New(1200, "EUR")}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.AddUser(ctx, sys, store.User{Name: "marta", Role: "management"}, "correct horse battery"); err != nil {
+	if err := a.AddUser(ctx, sys, app.User{Name: "marta", Role: "management"}, "correct horse battery"); err != nil {
 		t.Fatal(err)
 	}
 	pages, err := web.New(a, slog.New(slog.DiscardHandler), web.Config{})
