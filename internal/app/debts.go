@@ -34,13 +34,13 @@ type DebtFilter struct {
 // DebtQuery is a debt list's filters, grouping and page.
 type DebtQuery struct {
 	Filter DebtFilter
-	Group  string // "" or one of DebtGroupings
+	Group  string // "", agent, zone, route, segment, status, bucket, instrument or customer
 	Cursor string
 	Limit  int
 }
 
-// DebtStatuses are the statuses a debt list filters by.
-func DebtStatuses() []string { return []string{"pending", "overdue", "unpaid", "disputed"} }
+// debtStatuses are the statuses a debt list filters by.
+var debtStatuses = []string{"pending", "overdue", "unpaid", "disputed"}
 
 // DebtBuckets are the aging buckets, youngest first.
 func DebtBuckets() []string {
@@ -51,15 +51,10 @@ func DebtBuckets() []string {
 	return out
 }
 
-// DebtGroupings are what a debt list may be grouped by.
-func DebtGroupings() []string {
-	return []string{"agent", "zone", "route", "segment", "status", "bucket", "instrument", "customer"}
-}
-
 // check names the first filter that is not one the list knows.
 func (q DebtQuery) check() error {
 	f := q.Filter
-	if f.Status != "" && !slices.Contains(DebtStatuses(), f.Status) {
+	if f.Status != "" && !slices.Contains(debtStatuses, f.Status) {
 		return ruleInvalid("bad_status", "status", "status must be pending, overdue, unpaid or disputed").WithValue(f.Status)
 	}
 	if f.Bucket != "" && !slices.Contains(DebtBuckets(), f.Bucket) {

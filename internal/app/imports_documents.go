@@ -91,7 +91,7 @@ func (a *App) applyDocuments(ctx context.Context, tx *store.Tx, im *importer, ro
 		d := toDocument(r)
 		if err := ledger.CheckDocument(d, ledger.Customer{ID: r.CustomerID, Currency: cur}); err != nil {
 			re := err.(*ledger.RuleError)
-			res.errs = append(res.errs, []*erpimport.RowError{rowErr(file, r.Line, re.Field, "", re.Code, re.Message)})
+			res.errs = append(res.errs, []*erpimport.RowError{rowErr(file, r.Line, re.Field, re.Value, re.Code, re.Message)})
 			continue
 		}
 		valid = append(valid, d)

@@ -61,3 +61,20 @@ func TestSnapshotClosesAbsentDocuments(t *testing.T) {
 		checkClean(t, a)
 	})
 }
+
+// TestImportRuleErrorsKeepTheValue: a document the ledger refuses is a row
+// error that names the column and the value in the file.
+func TestImportRuleErrorsKeepTheValue(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		a, _, _ := world(t, db)
+		doc := `[{"document_id":"U-1","customer_id":"C1","kind":"invoice","issue_date":"2026-10-01","due_date":"2026-11-20",
+		  "amount":{"amount":10000,"currency":"USD"},"open_amount":{"amount":10000,"currency":"USD"}}]`
+		rep, err := a.ImportDocuments(context.Background(), sys, strings.NewReader(doc), app.ImportOptions{File: "usd", Format: "json"})
+		if err != nil || rep.Rejected != 1 || len(rep.Errors) != 1 {
+			t.Fatalf("%+v %v", rep, err)
+		}
+		if e := rep.Errors[0]; e.Code != "currency_mismatch" || e.Column != "currency" || e.Value != "USD" || e.Line != 1 {
+			t.Fatalf("row error %+v", e)
+		}
+	})
+}

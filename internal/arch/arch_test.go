@@ -66,3 +66,36 @@ func TestImportDirections(t *testing.T) {
 		t.Fatalf("import rules broken:\n%s", strings.Join(v, "\n"))
 	}
 }
+
+// TestRanksFollowTheDirections keeps the table itself honest: moving a
+// package's rank to let an import through must break the directions of
+// docs/architecture.md, and so this test.
+func TestRanksFollowTheDirections(t *testing.T) {
+	chain := [][]string{
+		{"internal/money", "internal/civil"},
+		{"internal/ledger"},
+		{"internal/credit", "internal/dunning", "internal/matching", "internal/erpimport", "internal/bankfile"},
+		{"internal/store"},
+		{"internal/app"},
+		{"internal/web", "internal/api", "internal/jobs", "internal/demo"},
+		{"internal/server"},
+		{"internal/cli"},
+		{"cmd/cobro"},
+	}
+	for i := 1; i < len(chain); i++ {
+		for _, lower := range chain[i-1] {
+			for _, upper := range chain[i] {
+				if ranks[lower] >= ranks[upper] {
+					t.Errorf("%s (rank %d) must be below %s (rank %d)", lower, ranks[lower], upper, ranks[upper])
+				}
+			}
+		}
+	}
+	for _, group := range [][]string{domain, faces, readers} {
+		for _, p := range group {
+			if _, ok := ranks[p]; !ok {
+				t.Errorf("%s is bound by a rule but has no rank", p)
+			}
+		}
+	}
+}

@@ -1,7 +1,12 @@
 // Package store holds all of cobro's SQL. It runs on SQLite (embedded,
-// pure Go) and PostgreSQL with one set of portable statements; dialect.go
-// is the one place where the two differ. Writes go through DB.Write, which
-// runs a function in a transaction and retries it when the database asks.
+// pure Go) and PostgreSQL with one set of portable statements. What
+// differs in opening, locking, retrying and naming errors is the dialect
+// (dialect.go); where a fast path differs — bulk inserts (COPY and unnest
+// on PostgreSQL, prepared per-row statements on SQLite), long id lists,
+// statement caching, read-only snapshots — the code branches on
+// t.d.name() beside the statement it speeds up, so that a search for
+// "d.name()" finds every one. Writes go through DB.Write, which runs a
+// function in a transaction and retries it when the database asks.
 package store
 
 import (

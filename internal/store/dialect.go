@@ -16,8 +16,10 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// dialect is everything that differs between SQLite and PostgreSQL. The
-// statements themselves are shared; only these few things are not.
+// dialect is what differs between SQLite and PostgreSQL in opening,
+// locking, retrying and naming errors. The statements are shared; the few
+// fast paths that are not branch on name() where they are (see the
+// package comment).
 type dialect interface {
 	name() string
 	open(dsn string) (read, write *sql.DB, err error)
