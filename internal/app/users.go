@@ -87,21 +87,38 @@ type Session struct {
 	Actor     auth.Actor
 }
 
-// SignIn checks a user's password and opens a session. Failures are
-// counted per user name and per client address, and past the limit sign-in
-// is refused for the rest of the window whatever the password.
+// SignIn checks a user's password and opens a session. Each attempt is
+// counted per user name and per client address before the password is
+// checked (one statement each, so parallel attempts cannot all slip under
+// the limit); past the limit sign-in is refused for the rest of the window
+// whatever the password. A success clears the user's count and gives the
+// address its attempt back.
 func (a *App) SignIn(ctx context.Context, name, password, addr string) (Session, error) {
 	now := a.now()
 	since := now.Add(-throttleWindow)
 	userKey, addrKey := "user:"+strings.ToLower(strings.TrimSpace(name)), "addr:"+addr
-	for key, max := range map[string]int{userKey: maxUserFailures, addrKey: maxAddrFailures} {
-		n, err := a.db.LoginFailures(ctx, key, since)
-		if err != nil {
-			return Session{}, err
+	throttled := false
+	err := a.db.Write(ctx, func(tx *store.Tx) error {
+		throttled = false
+		for _, k := range []struct {
+			key string
+			max int
+		}{{userKey, maxUserFailures}, {addrKey, maxAddrFailures}} {
+			n, err := tx.ReserveLoginAttempt(ctx, k.key, since, now)
+			if err != nil {
+				return err
+			}
+			if n > k.max {
+				throttled = true
+			}
 		}
-		if n >= max {
-			return Session{}, ErrThrottled
-		}
+		return nil
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	if throttled {
+		return Session{}, ErrThrottled
 	}
 	u, err := a.db.UserByName(ctx, strings.TrimSpace(name))
 	if err == nil && u.Disabled {
@@ -112,22 +129,13 @@ func (a *App) SignIn(ctx context.Context, name, password, addr string) (Session,
 	} else if errors.Is(err, store.ErrNotFound) {
 		// Spend the same time as a real check, so timing does not tell
 		// which user names exist.
-		_ = a.passwordHasher().Verify(ctx, dummyHash, password)
+		_ = a.passwordHasher().VerifyNone(ctx, password)
 	}
 	if err != nil {
 		if !errors.Is(err, auth.ErrBadPassword) && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, ErrBadCredentials) {
 			return Session{}, err
 		}
-		werr := a.db.Write(ctx, func(tx *store.Tx) error {
-			if err := tx.AddLoginFailure(ctx, userKey, since, now); err != nil {
-				return err
-			}
-			return tx.AddLoginFailure(ctx, addrKey, since, now)
-		})
-		if werr != nil {
-			return Session{}, werr
-		}
-		return Session{}, ErrBadCredentials
+		return Session{}, ErrBadCredentials // the attempt stays counted
 	}
 	secret, hash, err := auth.NewToken()
 	if err != nil {
@@ -136,6 +144,9 @@ func (a *App) SignIn(ctx context.Context, name, password, addr string) (Session,
 	csrf := randomToken()
 	err = a.db.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.ClearLoginFailures(ctx, userKey); err != nil {
+			return err
+		}
+		if err := tx.ReleaseLoginAttempt(ctx, addrKey); err != nil {
 			return err
 		}
 		if err := tx.PurgeSessions(ctx, now); err != nil {
@@ -148,9 +159,6 @@ func (a *App) SignIn(ctx context.Context, name, password, addr string) (Session,
 	}
 	return Session{Secret: secret, CSRFToken: csrf, User: u, Actor: UserActor(u, addr)}, nil
 }
-
-// dummyHash is verified against when the user does not exist.
-const dummyHash = "$argon2id$v=19$m=65536,t=3,p=2$c29tZXNhbHRzb21lc2FsdA$Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI"
 
 // SessionOf finds the session of a cookie secret.
 func (a *App) SessionOf(ctx context.Context, secret, addr string) (Session, error) {

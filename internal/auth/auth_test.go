@@ -156,3 +156,29 @@ func TestLogPath(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyNoneCostsAsMuchAsVerify: the check for a user who does not
+// exist runs argon2id with the configured parameters, not cheaper ones.
+func TestVerifyNoneCostsAsMuchAsVerify(t *testing.T) {
+	ctx := context.Background()
+	h := NewHasher(HashParams{Memory: 32 * 1024, Time: 2, Threads: 1}, 1)
+	phc, _ := h.Hash(ctx, "pw")
+	timeOf := func(f func()) time.Duration {
+		best := time.Hour
+		for i := 0; i < 3; i++ {
+			start := time.Now()
+			f()
+			best = min(best, time.Since(start))
+		}
+		return best
+	}
+	real := timeOf(func() { _ = h.Verify(ctx, phc, "x") })
+	none := timeOf(func() {
+		if err := h.VerifyNone(ctx, "x"); !errors.Is(err, ErrBadPassword) {
+			t.Fatalf("VerifyNone: %v", err)
+		}
+	})
+	if none < real/3 {
+		t.Errorf("VerifyNone took %v, a real Verify %v: timing tells absent users apart", none, real)
+	}
+}

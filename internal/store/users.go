@@ -109,27 +109,32 @@ func (t *Tx) PurgeSessions(ctx context.Context, now time.Time) error {
 	return err
 }
 
-// LoginFailures returns the failures counted for key in the window that
-// started after since.
-func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
+// ReserveLoginAttempt counts one attempt for key before its password is
+// checked, starting a new window when the current one began before since,
+// and returns the attempts counted in the window including this one. It is
+// one statement, so parallel attempts each see a distinct count and no
+// more than the limit can pass however many arrive at once.
+func (t *Tx) ReserveLoginAttempt(ctx context.Context, key string, since, now time.Time) (int, error) {
 	var n int
-	err := db.readRow(ctx, `SELECT failures FROM login_failures WHERE throttle_key = $1 AND window_start > $2`,
-		key, Stamp(since)).Scan(&n)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	return n, err
-}
-
-// AddLoginFailure counts a failure for key, starting a new window when
-// the current one began before since.
-func (t *Tx) AddLoginFailure(ctx context.Context, key string, since, now time.Time) error {
-	_, err := t.exec(ctx, `INSERT INTO login_failures (throttle_key, window_start, failures) VALUES ($1, $2, 1)
+	err := t.queryRow(ctx, `INSERT INTO login_failures (throttle_key, window_start, failures) VALUES ($1, $2, 1)
 		ON CONFLICT (throttle_key) DO UPDATE SET
 		  failures = CASE WHEN login_failures.window_start > $3 THEN login_failures.failures + 1 ELSE 1 END,
-		  window_start = CASE WHEN login_failures.window_start > $3 THEN login_failures.window_start ELSE $2 END`,
-		key, Stamp(now), Stamp(since))
-	return err
+		  window_start = CASE WHEN login_failures.window_start > $3 THEN login_failures.window_start ELSE $2 END
+		RETURNING failures`, key, Stamp(now), Stamp(since)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: reserve sign-in attempt: %w", err)
+	}
+	return n, nil
+}
+
+// ReleaseLoginAttempt gives back one attempt reserved for key (a sign-in
+// that succeeded does not count against its client address).
+func (t *Tx) ReleaseLoginAttempt(ctx context.Context, key string) error {
+	_, err := t.exec(ctx, `UPDATE login_failures SET failures = failures - 1 WHERE throttle_key = $1 AND failures > 0`, key)
+	if err != nil {
+		return fmt.Errorf("store: release sign-in attempt: %w", err)
+	}
+	return nil
 }
 
 // ClearLoginFailures forgets the failures of key (after a success).
