@@ -19,9 +19,34 @@ const (
 	throttleWindow  = 15 * time.Minute
 	maxUserFailures = 5
 	maxAddrFailures = 30
-	sessionTTL      = 7 * 24 * time.Hour
 	minPasswordLen  = 10
+	// touchEvery is how stale a session's last-seen time or a token's
+	// last use may get before a request writes it again.
+	touchEvery = time.Minute
 )
+
+// Session lifetimes unless configured otherwise: a session ends a week
+// after sign-in, or after 12 hours without a request, whichever is first.
+const (
+	DefaultSessionTTL  = 7 * 24 * time.Hour
+	DefaultSessionIdle = 12 * time.Hour
+)
+
+// WithSessionLimits sets how long a session lives after sign-in
+// (absolute) and without a request (idle); zero keeps the default.
+func WithSessionLimits(absolute, idle time.Duration) Option {
+	return func(a *App) {
+		if absolute > 0 {
+			a.sessionTTL = absolute
+		}
+		if idle > 0 {
+			a.sessionIdle = idle
+		}
+	}
+}
+
+// SessionTTL is how long a session lives after sign-in at most.
+func (a *App) SessionTTL() time.Duration { return a.sessionTTL }
 
 // Errors of signing in.
 var (
@@ -152,7 +177,13 @@ func (a *App) SignIn(ctx context.Context, name, password, addr string) (Session,
 		if err := tx.PurgeSessions(ctx, now); err != nil {
 			return err
 		}
-		return tx.InsertSession(ctx, hash, store.Session{UserName: u.Name, CSRFToken: csrf, ExpiresAt: now.Add(sessionTTL)}, now)
+		if err := tx.PurgeIdleSessions(ctx, now.Add(-a.sessionIdle)); err != nil {
+			return err
+		}
+		if err := tx.SetLastSignIn(ctx, u.Name, now); err != nil {
+			return err
+		}
+		return tx.InsertSession(ctx, hash, store.Session{UserName: u.Name, CSRFToken: csrf, ExpiresAt: now.Add(a.sessionTTL)}, now)
 	})
 	if err != nil {
 		return Session{}, err
@@ -160,11 +191,21 @@ func (a *App) SignIn(ctx context.Context, name, password, addr string) (Session,
 	return Session{Secret: secret, CSRFToken: csrf, User: u, Actor: UserActor(u, addr)}, nil
 }
 
-// SessionOf finds the session of a cookie secret.
+// SessionOf finds the session of a cookie secret: ErrNotFound when it
+// expired, went unused for longer than the idle timeout, was ended or its
+// user is disabled. A request keeps the session alive.
 func (a *App) SessionOf(ctx context.Context, secret, addr string) (Session, error) {
-	s, u, err := a.db.SessionUser(ctx, auth.HashToken(secret), a.now())
+	now := a.now()
+	hash := auth.HashToken(secret)
+	s, u, err := a.db.SessionUser(ctx, hash, now, now.Add(-a.sessionIdle))
 	if err != nil {
 		return Session{}, err
+	}
+	if now.Sub(s.LastSeenAt) >= touchEvery {
+		stale := now.Add(-touchEvery)
+		if err := a.db.Write(ctx, func(tx *store.Tx) error { return tx.TouchSession(ctx, hash, now, stale) }); err != nil {
+			return Session{}, err
+		}
 	}
 	return Session{Secret: secret, CSRFToken: s.CSRFToken, User: u, Actor: UserActor(u, addr)}, nil
 }

@@ -46,15 +46,16 @@ const (
 	VoidCollection   Action = "collection.void"
 	SettleInstrument Action = "collection.settle" // clear or return a cheque or promissory note
 	ManageCompany    Action = "company.manage"
+	ManageUsers      Action = "users.manage" // list, disable, enable, reset passwords, revoke user tokens
 	ReadConflicts    Action = "conflicts.read"
 )
 
 var grants = map[Role][]Action{
-	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ReadConflicts},
+	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadConflicts},
 	Integration:    {ReadLedger, Import, RecordCollection, AckCollection, ReadConflicts},
 	Agent:          {ReadLedger, RecordCollection},
 	Supervisor:     {ReadLedger, RecordCollection, ReadConflicts},
-	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ReadConflicts},
+	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageUsers, ReadConflicts},
 	Management:     {ReadLedger, ReadConflicts},
 }
 

@@ -17,12 +17,12 @@ func TestGrants(t *testing.T) {
 		may   []Action
 		mayNt []Action
 	}{
-		{Admin, append([]Action{ReadLedger, ManageCompany, ReadConflicts}, moneyActions...), nil},
-		{Integration, []Action{ReadLedger, Import, RecordCollection, AckCollection}, []Action{VoidCollection, SettleInstrument, ManageCompany}},
-		{Agent, []Action{ReadLedger, RecordCollection}, []Action{Import, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ReadConflicts}},
-		{Supervisor, []Action{ReadLedger, RecordCollection, ReadConflicts}, []Action{Import, VoidCollection, ManageCompany}},
-		{Administration, append([]Action{ReadLedger, ReadConflicts}, moneyActions...), []Action{ManageCompany}},
-		{Management, []Action{ReadLedger, ReadConflicts}, append([]Action{ManageCompany}, moneyActions...)},
+		{Admin, append([]Action{ReadLedger, ManageCompany, ManageUsers, ReadConflicts}, moneyActions...), nil},
+		{Integration, []Action{ReadLedger, Import, RecordCollection, AckCollection}, []Action{VoidCollection, SettleInstrument, ManageCompany, ManageUsers}},
+		{Agent, []Action{ReadLedger, RecordCollection}, []Action{Import, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadConflicts}},
+		{Supervisor, []Action{ReadLedger, RecordCollection, ReadConflicts}, []Action{Import, VoidCollection, ManageCompany, ManageUsers}},
+		{Administration, append([]Action{ReadLedger, ReadConflicts, ManageUsers}, moneyActions...), []Action{ManageCompany}},
+		{Management, []Action{ReadLedger, ReadConflicts}, append([]Action{ManageCompany, ManageUsers}, moneyActions...)},
 		{Role("nobody"), nil, append([]Action{ReadLedger}, moneyActions...)},
 	} {
 		a := Actor{Name: "x", Role: c.role}
