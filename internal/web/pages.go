@@ -43,6 +43,7 @@ type customerSheetData struct {
 	Documents   []app.DocumentView
 	More        bool
 	Collections []app.CollectionView
+	ShareLinks  []app.ShareLinkView
 }
 
 // sheetDocuments bounds the open documents shown on a customer's sheet.
@@ -66,8 +67,13 @@ func (s *Server) customerSheet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	links, err := s.app.ShareLinks(ctx, actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, "customer", http.StatusOK, s.newPage(r, "", customerSheetData{Customer: c, Documents: docs.Items,
-		More: docs.NextCursor != "", Collections: cols}))
+		More: docs.NextCursor != "", Collections: cols, ShareLinks: links}))
 }
 
 // statement sends the customer's statement of pending invoices as a PDF.
