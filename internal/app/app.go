@@ -29,6 +29,8 @@ type App struct {
 	// after a key is claimed, inside the transaction.
 	afterClaim func(context.Context)
 
+	sessionTTL, sessionIdle time.Duration
+
 	mu       sync.Mutex
 	loc      *time.Location
 	company  ledger.Company
@@ -47,7 +49,7 @@ func WithLogger(l *slog.Logger) Option { return func(a *App) { a.log = l } }
 
 // New returns an App on a migrated database.
 func New(db *store.DB, opts ...Option) *App {
-	a := &App{db: db, now: time.Now, log: slog.New(slog.DiscardHandler)}
+	a := &App{db: db, now: time.Now, log: slog.New(slog.DiscardHandler), sessionTTL: DefaultSessionTTL, sessionIdle: DefaultSessionIdle}
 	for _, o := range opts {
 		o(a)
 	}

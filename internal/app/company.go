@@ -104,6 +104,12 @@ func (a *App) Authenticate(ctx context.Context, secret, source string) (auth.Act
 	if err != nil {
 		return auth.Actor{}, err
 	}
+	if now := a.now(); now.Sub(tok.LastUsedAt) >= touchEvery {
+		stale := now.Add(-touchEvery)
+		if err := a.db.Write(ctx, func(tx *store.Tx) error { return tx.TouchToken(ctx, tok.ID, now, stale) }); err != nil {
+			return auth.Actor{}, err
+		}
+	}
 	if tok.UserName != "" {
 		u, err := a.db.UserByName(ctx, tok.UserName)
 		if err != nil || u.Disabled {

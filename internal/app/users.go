@@ -20,9 +20,34 @@ const (
 	throttleWindow  = 15 * time.Minute
 	maxUserFailures = 5
 	maxAddrFailures = 30
-	sessionTTL      = 7 * 24 * time.Hour
 	minPasswordLen  = 10
+	// touchEvery is how stale a session's last-seen time or a token's
+	// last use may get before a request writes it again.
+	touchEvery = time.Minute
 )
+
+// Session lifetimes unless configured otherwise: a session ends a week
+// after sign-in, or after 12 hours without a request, whichever is first.
+const (
+	DefaultSessionTTL  = 7 * 24 * time.Hour
+	DefaultSessionIdle = 12 * time.Hour
+)
+
+// WithSessionLimits sets how long a session lives after sign-in
+// (absolute) and without a request (idle); zero keeps the default.
+func WithSessionLimits(absolute, idle time.Duration) Option {
+	return func(a *App) {
+		if absolute > 0 {
+			a.sessionTTL = absolute
+		}
+		if idle > 0 {
+			a.sessionIdle = idle
+		}
+	}
+}
+
+// SessionTTL is how long a session lives after sign-in at most.
+func (a *App) SessionTTL() time.Duration { return a.sessionTTL }
 
 // Errors of signing in.
 var (
@@ -116,21 +141,38 @@ type Session struct {
 	Actor     auth.Actor
 }
 
-// SignIn checks a user's password and opens a session. Failures are
-// counted per user name and per client address, and past the limit sign-in
-// is refused for the rest of the window whatever the password.
+// SignIn checks a user's password and opens a session. Each attempt is
+// counted per user name and per client address before the password is
+// checked (one statement each, so parallel attempts cannot all slip under
+// the limit); past the limit sign-in is refused for the rest of the window
+// whatever the password. A success clears the user's count and gives the
+// address its attempt back.
 func (a *App) SignIn(ctx context.Context, name, password, addr string) (Session, error) {
 	now := a.now()
 	since := now.Add(-throttleWindow)
 	userKey, addrKey := "user:"+strings.ToLower(strings.TrimSpace(name)), "addr:"+addr
-	for key, max := range map[string]int{userKey: maxUserFailures, addrKey: maxAddrFailures} {
-		n, err := a.db.LoginFailures(ctx, key, since)
-		if err != nil {
-			return Session{}, err
+	throttled := false
+	err := a.db.Write(ctx, func(tx *store.Tx) error {
+		throttled = false
+		for _, k := range []struct {
+			key string
+			max int
+		}{{userKey, maxUserFailures}, {addrKey, maxAddrFailures}} {
+			n, err := tx.ReserveLoginAttempt(ctx, k.key, since, now)
+			if err != nil {
+				return err
+			}
+			if n > k.max {
+				throttled = true
+			}
 		}
-		if n >= max {
-			return Session{}, ErrThrottled
-		}
+		return nil
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	if throttled {
+		return Session{}, ErrThrottled
 	}
 	u, err := a.db.UserByName(ctx, strings.TrimSpace(name))
 	if err == nil && u.Disabled {
@@ -141,22 +183,13 @@ func (a *App) SignIn(ctx context.Context, name, password, addr string) (Session,
 	} else if errors.Is(err, store.ErrNotFound) {
 		// Spend the same time as a real check, so timing does not tell
 		// which user names exist.
-		_ = a.passwordHasher().Verify(ctx, dummyHash, password)
+		_ = a.passwordHasher().VerifyNone(ctx, password)
 	}
 	if err != nil {
 		if !errors.Is(err, auth.ErrBadPassword) && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, ErrBadCredentials) {
 			return Session{}, err
 		}
-		werr := a.db.Write(ctx, func(tx *store.Tx) error {
-			if err := tx.AddLoginFailure(ctx, userKey, since, now); err != nil {
-				return err
-			}
-			return tx.AddLoginFailure(ctx, addrKey, since, now)
-		})
-		if werr != nil {
-			return Session{}, werr
-		}
-		return Session{}, ErrBadCredentials
+		return Session{}, ErrBadCredentials // the attempt stays counted
 	}
 	secret, hash, err := auth.NewToken()
 	if err != nil {
@@ -167,10 +200,19 @@ func (a *App) SignIn(ctx context.Context, name, password, addr string) (Session,
 		if err := tx.ClearLoginFailures(ctx, userKey); err != nil {
 			return err
 		}
+		if err := tx.ReleaseLoginAttempt(ctx, addrKey); err != nil {
+			return err
+		}
 		if err := tx.PurgeSessions(ctx, now); err != nil {
 			return err
 		}
-		return tx.InsertSession(ctx, hash, store.Session{UserName: u.Name, CSRFToken: csrf, ExpiresAt: now.Add(sessionTTL)}, now)
+		if err := tx.PurgeIdleSessions(ctx, now.Add(-a.sessionIdle)); err != nil {
+			return err
+		}
+		if err := tx.SetLastSignIn(ctx, u.Name, now); err != nil {
+			return err
+		}
+		return tx.InsertSession(ctx, hash, store.Session{UserName: u.Name, CSRFToken: csrf, ExpiresAt: now.Add(a.sessionTTL)}, now)
 	})
 	if err != nil {
 		return Session{}, err
@@ -178,14 +220,21 @@ func (a *App) SignIn(ctx context.Context, name, password, addr string) (Session,
 	return Session{Secret: secret, CSRFToken: csrf, User: userOf(u), Actor: UserActor(userOf(u), addr)}, nil
 }
 
-// dummyHash is verified against when the user does not exist.
-const dummyHash = "$argon2id$v=19$m=65536,t=3,p=2$c29tZXNhbHRzb21lc2FsdA$Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI"
-
-// SessionOf finds the session of a cookie secret.
+// SessionOf finds the session of a cookie secret: ErrNotFound when it
+// expired, went unused for longer than the idle timeout, was ended or its
+// user is disabled. A request keeps the session alive.
 func (a *App) SessionOf(ctx context.Context, secret, addr string) (Session, error) {
-	s, u, err := a.db.SessionUser(ctx, auth.HashToken(secret), a.now())
+	now := a.now()
+	hash := auth.HashToken(secret)
+	s, u, err := a.db.SessionUser(ctx, hash, now, now.Add(-a.sessionIdle))
 	if err != nil {
 		return Session{}, err
+	}
+	if now.Sub(s.LastSeenAt) >= touchEvery {
+		stale := now.Add(-touchEvery)
+		if err := a.db.Write(ctx, func(tx *store.Tx) error { return tx.TouchSession(ctx, hash, now, stale) }); err != nil {
+			return Session{}, err
+		}
 	}
 	return Session{Secret: secret, CSRFToken: s.CSRFToken, User: userOf(u), Actor: UserActor(userOf(u), addr)}, nil
 }

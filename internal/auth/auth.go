@@ -46,16 +46,17 @@ const (
 	VoidCollection   Action = "collection.void"
 	SettleInstrument Action = "collection.settle" // clear or return a cheque or promissory note
 	ManageCompany    Action = "company.manage"
+	ManageUsers      Action = "users.manage" // list, disable, enable, reset passwords, revoke user tokens
 	ReadConflicts    Action = "conflicts.read"
 	ReadJobs         Action = "jobs.read" // the background jobs' page
 )
 
 var grants = map[Role][]Action{
-	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ReadConflicts, ReadJobs},
+	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadConflicts, ReadJobs},
 	Integration:    {ReadLedger, Import, RecordCollection, AckCollection, ReadConflicts},
 	Agent:          {ReadLedger, RecordCollection},
 	Supervisor:     {ReadLedger, RecordCollection, ReadConflicts},
-	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ReadConflicts, ReadJobs},
+	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageUsers, ReadConflicts, ReadJobs},
 	Management:     {ReadLedger, ReadConflicts},
 }
 

@@ -17,12 +17,12 @@ func TestGrants(t *testing.T) {
 		may   []Action
 		mayNt []Action
 	}{
-		{Admin, append([]Action{ReadLedger, ManageCompany, ReadConflicts, ReadJobs}, moneyActions...), nil},
-		{Integration, []Action{ReadLedger, Import, RecordCollection, AckCollection}, []Action{VoidCollection, SettleInstrument, ManageCompany, ReadJobs}},
-		{Agent, []Action{ReadLedger, RecordCollection}, []Action{Import, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ReadConflicts, ReadJobs}},
-		{Supervisor, []Action{ReadLedger, RecordCollection, ReadConflicts}, []Action{Import, VoidCollection, ManageCompany, ReadJobs}},
-		{Administration, append([]Action{ReadLedger, ReadConflicts, ReadJobs}, moneyActions...), []Action{ManageCompany}},
-		{Management, []Action{ReadLedger, ReadConflicts}, append([]Action{ManageCompany, ReadJobs}, moneyActions...)},
+		{Admin, append([]Action{ReadLedger, ManageCompany, ManageUsers, ReadConflicts, ReadJobs}, moneyActions...), nil},
+		{Integration, []Action{ReadLedger, Import, RecordCollection, AckCollection}, []Action{VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadJobs}},
+		{Agent, []Action{ReadLedger, RecordCollection}, []Action{Import, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadConflicts, ReadJobs}},
+		{Supervisor, []Action{ReadLedger, RecordCollection, ReadConflicts}, []Action{Import, VoidCollection, ManageCompany, ManageUsers, ReadJobs}},
+		{Administration, append([]Action{ReadLedger, ReadConflicts, ManageUsers, ReadJobs}, moneyActions...), []Action{ManageCompany}},
+		{Management, []Action{ReadLedger, ReadConflicts}, append([]Action{ManageCompany, ManageUsers, ReadJobs}, moneyActions...)},
 		{Role("nobody"), nil, append([]Action{ReadLedger}, moneyActions...)},
 	} {
 		a := Actor{Name: "x", Role: c.role}
@@ -154,5 +154,31 @@ func TestLogPath(t *testing.T) {
 		if got := LogPath(in); got != want {
 			t.Errorf("LogPath(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestVerifyNoneCostsAsMuchAsVerify: the check for a user who does not
+// exist runs argon2id with the configured parameters, not cheaper ones.
+func TestVerifyNoneCostsAsMuchAsVerify(t *testing.T) {
+	ctx := context.Background()
+	h := NewHasher(HashParams{Memory: 32 * 1024, Time: 2, Threads: 1}, 1)
+	phc, _ := h.Hash(ctx, "pw")
+	timeOf := func(f func()) time.Duration {
+		best := time.Hour
+		for i := 0; i < 3; i++ {
+			start := time.Now()
+			f()
+			best = min(best, time.Since(start))
+		}
+		return best
+	}
+	real := timeOf(func() { _ = h.Verify(ctx, phc, "x") })
+	none := timeOf(func() {
+		if err := h.VerifyNone(ctx, "x"); !errors.Is(err, ErrBadPassword) {
+			t.Fatalf("VerifyNone: %v", err)
+		}
+	})
+	if none < real/3 {
+		t.Errorf("VerifyNone took %v, a real Verify %v: timing tells absent users apart", none, real)
 	}
 }

@@ -114,3 +114,16 @@ func (h *Hasher) Verify(ctx context.Context, phc, password string) error {
 	}
 	return nil
 }
+
+// VerifyNone spends what a Verify of a hash made with the configured
+// parameters spends, for a user who does not exist, so the time of an
+// answer does not tell which user names exist. It always fails.
+func (h *Hasher) VerifyNone(ctx context.Context, password string) error {
+	if err := h.acquire(ctx); err != nil {
+		return err
+	}
+	defer h.release()
+	p := h.params
+	_ = argon2.IDKey([]byte(password), []byte("cobro-no-such-user"), p.Time, p.Memory, p.Threads, 32)
+	return ErrBadPassword
+}

@@ -14,7 +14,6 @@ import (
 	"syscall"
 
 	"cobro/internal/app"
-	"cobro/internal/auth"
 	"cobro/internal/store"
 )
 
@@ -29,8 +28,13 @@ Usage:
                 [--time-zone Europe/Madrid] [--language es|en] [--how-to-pay TEXT]
   cobro import customers|documents|receipts FILE [--db DSN] [--map MAPPING.json] [--dry-run]
                 [--atomic] [--snapshot[=all]] [--decimal comma|point] [--format csv|xlsx|json] [--sheet NAME]
-  cobro token create [--db DSN] --name NAME --role admin|integration | --user NAME
+  cobro token create [--db DSN] --name NAME (--role admin|integration | --user NAME)
+  cobro token list   [--db DSN]                       every token: id, name, role or user, last use
+  cobro token revoke [--db DSN] NAME|ID               the token stops working at once
   cobro user add NAME --role agent|supervisor|administration|management [--agent CODE] < password
+  cobro user list    [--db DSN]                       users with role, agent, last sign-in
+  cobro user disable|enable [--db DSN] NAME           disabling ends the user's sessions, refuses their tokens
+  cobro user passwd  [--db DSN] NAME < password       a new password; the user's sessions end
   cobro check   [--db DSN]                          verify every ledger invariant
 
 DSN: sqlite:PATH (default sqlite:cobro.db) or postgres://user:pass@host:port/db
@@ -173,40 +177,5 @@ func cmdCheck(ctx context.Context, e *env, args []string) error {
 		return exitCode(1)
 	}
 	fmt.Fprintln(e.stdout, "ledger is consistent: every invariant holds")
-	return nil
-}
-
-func cmdToken(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		return fmt.Errorf("usage: cobro token create --name NAME --role admin|integration")
-	}
-	fs := newFlags(e, "token create")
-	dsn := dbFlag(fs)
-	name := fs.String("name", "", "a name for the token (shown in the audit log)")
-	role := fs.String("role", "", "admin or integration")
-	user := fs.String("user", "", "act as this user, with the user's rights")
-	if _, err := parse(fs, args[1:]); err != nil {
-		return err
-	}
-	var r auth.Role
-	if *user == "" || *role != "" {
-		var err error
-		if r, err = parseTokenRole(*role); err != nil {
-			return err
-		}
-	}
-	if *user != "" && *role != "" {
-		return fmt.Errorf("give --role or --user, not both")
-	}
-	a, done, err := openApp(ctx, e, *dsn)
-	if err != nil {
-		return err
-	}
-	defer done()
-	secret, err := a.CreateToken(ctx, *name, r, *user)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(e.stdout, secret)
 	return nil
 }

@@ -59,9 +59,54 @@ func (t *Tx) InsertShareLink(ctx context.Context, hash, customerID, by string, n
 // SharedCustomer is the customer of a live statement link.
 func (t *Tx) SharedCustomer(ctx context.Context, hash string, now time.Time) (string, error) {
 	var id string
-	err := t.queryRow(ctx, `SELECT customer_id FROM share_links WHERE token_hash = $1 AND expires_at > $2`, hash, Stamp(now)).Scan(&id)
+	err := t.queryRow(ctx, `SELECT customer_id FROM share_links WHERE token_hash = $1 AND expires_at > $2 AND revoked_at = ''`,
+		hash, Stamp(now)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", ErrNotFound
 	}
 	return id, err
+}
+
+// ShareLink is a shared statement link as stored. ID is the hash of its
+// secret: it names the link in a revocation and cannot open it.
+type ShareLink struct {
+	ID, CustomerID, CreatedBy string
+	CreatedAt, ExpiresAt      time.Time
+}
+
+// LiveShareLinks lists a customer's links that still work at now, newest
+// first.
+func (t *Tx) LiveShareLinks(ctx context.Context, customerID string, now time.Time) ([]ShareLink, error) {
+	rows, err := t.query(ctx, `SELECT token_hash, customer_id, created_by, created_at, expires_at FROM share_links
+		WHERE customer_id = $1 AND expires_at > $2 AND revoked_at = '' ORDER BY created_at DESC`, customerID, Stamp(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: share links: %w", err)
+	}
+	defer rows.Close()
+	var out []ShareLink
+	for rows.Next() {
+		var l ShareLink
+		var created, expires string
+		if err := rows.Scan(&l.ID, &l.CustomerID, &l.CreatedBy, &created, &expires); err != nil {
+			return nil, fmt.Errorf("store: share links: %w", err)
+		}
+		l.CreatedAt, _ = ParseStamp(created)
+		l.ExpiresAt, _ = ParseStamp(expires)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// RevokeShareLink revokes a customer's live link; ErrNotFound when the
+// customer has no such live link.
+func (t *Tx) RevokeShareLink(ctx context.Context, customerID, id, by string, now time.Time) error {
+	res, err := t.exec(ctx, `UPDATE share_links SET revoked_at = $4, revoked_by = $3
+		WHERE token_hash = $1 AND customer_id = $2 AND revoked_at = '' AND expires_at > $4`, id, customerID, by, Stamp(now))
+	if err != nil {
+		return fmt.Errorf("store: revoke share link: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("share link: %w", ErrNotFound)
+	}
+	return nil
 }

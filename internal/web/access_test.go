@@ -36,14 +36,18 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"GET /debts/export/{format}", "/debts/export/csv", []int{redirect, 200, 200, 200, 200}, true},
 		{"GET /s/{token}", "/s/not-a-link", []int{404, 404, 404, 404, 404}, false},
 		{"GET /jobs", "/jobs", []int{redirect, 403, 403, 200, 403}, false},
+		{"GET /users", "/users", []int{redirect, 403, 403, 200, 403}, false},
 	}
 	posts := map[string]bool{"POST /login": true, "POST /logout": true, "POST /debts/lists": true, "POST /debts/lists/{id}/delete": true,
-		"POST /customers/{id}/share": true}
+		"POST /customers/{id}/share": true, "POST /customers/{id}/share/{link}/revoke": true,
+		"POST /users/{name}/disable": true, "POST /users/{name}/enable": true, "POST /users/{name}/password": true,
+		"POST /users/{name}/tokens/{token}/revoke": true}
 	for _, p := range web.Patterns() {
 		if !posts[p] && !slices.ContainsFunc(pages, func(x page) bool { return x.pattern == p }) {
 			t.Errorf("page %s has no access check", p)
 		}
 	}
+	userPosts := []string{"/users/nobody/disable", "/users/nobody/enable", "/users/nobody/password", "/users/nobody/tokens/x/revoke"}
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		base := setup(t, db)
 		for i, user := range []string{"", "ana", "sergio", "alba", "marta"} {
@@ -64,6 +68,16 @@ func TestEveryPageForEveryRole(t *testing.T) {
 				}
 			}
 			if user != "" {
+				// The users page's actions, with the session's CSRF token:
+				// only the administration may (on a user who does not
+				// exist, so nothing changes for the next role).
+				_, body, _ := b.get("/", "en")
+				csrf := csrfRE.FindStringSubmatch(body)[1]
+				for _, p := range userPosts {
+					if status, _ := b.post(p, url.Values{"csrf": {csrf}, "password": {"long enough password"}}); (status == http.StatusForbidden) != (user != "alba") {
+						t.Errorf("POST %s as %s: %d", p, user, status)
+					}
+				}
 				// A POST without the session's CSRF token is refused.
 				if status, _ := b.post("/debts/lists", url.Values{"name": {"x"}, "query": {""}}); status != http.StatusForbidden {
 					t.Errorf("POST without CSRF as %s: %d", user, status)

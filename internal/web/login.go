@@ -17,14 +17,6 @@ type loginData struct {
 	Error string
 }
 
-// safeNext keeps the after-sign-in redirect on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
-}
-
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	s.showLogin(w, r, http.StatusOK, loginData{Next: safeNext(r.URL.Query().Get("next"))})
 }

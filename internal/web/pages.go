@@ -53,6 +53,7 @@ type customerSheetData struct {
 	AwaitingERP []app.DocumentView
 	More        bool
 	Collections []app.CollectionView
+	ShareLinks  []app.ShareLinkView
 }
 
 // sheetDocuments bounds the open documents shown on a customer's sheet.
@@ -76,7 +77,12 @@ func (s *Server) customerSheet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := customerSheetData{Customer: c, More: docs.NextCursor != "", Collections: cols, Documents: []app.DocumentView{}}
+	links, err := s.app.ShareLinks(ctx, actor, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := customerSheetData{Customer: c, More: docs.NextCursor != "", Collections: cols, Documents: []app.DocumentView{}, ShareLinks: links}
 	for _, doc := range docs.Items {
 		if doc.AwaitingERP {
 			d.AwaitingERP = append(d.AwaitingERP, doc)

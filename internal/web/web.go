@@ -109,12 +109,18 @@ var routes = []route{
 	{"GET /customers/{id}/statement.pdf", false, (*Server).statement},
 	{"GET /customers/{id}/report", false, (*Server).report},
 	{"POST /customers/{id}/share", false, (*Server).share},
+	{"POST /customers/{id}/share/{link}/revoke", false, (*Server).shareRevoke},
 	{"GET " + auth.SharePrefix + "{token}", true, (*Server).shared},
 	{"GET /debts", false, (*Server).debts},
 	{"GET /debts/export/{format}", false, (*Server).exportDebts},
 	{"POST /debts/lists", false, (*Server).saveList},
 	{"POST /debts/lists/{id}/delete", false, (*Server).deleteList},
 	{"GET /jobs", false, (*Server).jobList},
+	{"GET /users", false, (*Server).users},
+	{"POST /users/{name}/disable", false, (*Server).userDisable},
+	{"POST /users/{name}/enable", false, (*Server).userEnable},
+	{"POST /users/{name}/password", false, (*Server).userPassword},
+	{"POST /users/{name}/tokens/{token}/revoke", false, (*Server).userTokenRevoke},
 }
 
 // Patterns lists the page routes (for tests).
