@@ -26,7 +26,7 @@ Usage:
   cobro serve   [--db DSN] [--addr HOST:PORT]       serve the API (env COBRO_DB, COBRO_ADDR)
   cobro migrate [--db DSN]                          create or update the database schema
   cobro company [--db DSN] --name NAME [--tax-id ID] [--address TEXT] [--currency EUR]
-                [--time-zone Europe/Madrid] [--language es|en] [--how-to-pay TEXT]
+                [--time-zone Europe/Madrid] [--language es|en] [--how-to-pay-en TEXT] [--how-to-pay-es TEXT]
   cobro import customers|documents|receipts FILE [--db DSN] [--map MAPPING.json] [--dry-run]
                 [--atomic] [--snapshot[=all]] [--decimal comma|point] [--format csv|xlsx|json] [--sheet NAME]
   cobro token create [--db DSN] --name NAME --role admin|integration | --user NAME

@@ -75,7 +75,8 @@ func cmdCompany(ctx context.Context, e *env, args []string) error {
 	currency := fs.String("currency", string(def.Currency), "base currency (ISO 4217)")
 	tz := fs.String("time-zone", def.TimeZone, "IANA time zone: 'today' is computed in it")
 	lang := fs.String("language", def.Language, "default language of documents: es or en")
-	howToPay := fs.String("how-to-pay", "", "how to pay, printed on statements")
+	howToPayEN := fs.String("how-to-pay-en", "", "how to pay, printed on statements in English")
+	howToPayES := fs.String("how-to-pay-es", "", "how to pay, printed on statements in Spanish")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -88,7 +89,8 @@ func cmdCompany(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer done()
-	c := ledger.Company{Name: *name, TaxID: *taxID, Address: *address, Currency: cur, TimeZone: *tz, Language: *lang, HowToPay: *howToPay}
+	c := ledger.Company{Name: *name, TaxID: *taxID, Address: *address, Currency: cur, TimeZone: *tz, Language: *lang,
+		HowToPayEN: *howToPayEN, HowToPayES: *howToPayES}
 	if err := a.SaveCompany(ctx, auth.System("cli"), c); err != nil {
 		return err
 	}
