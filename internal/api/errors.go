@@ -39,6 +39,7 @@ var sentinels = []struct {
 	{app.ErrAtomicRejected, http.StatusUnprocessableEntity, "atomic_rejected"},
 	{store.ErrNotFound, http.StatusNotFound, "not_found"},
 	{auth.ErrForbidden, http.StatusForbidden, "forbidden"},
+	{store.ErrUnavailable, http.StatusServiceUnavailable, "storage_unavailable"},
 }
 
 // ruleStatus maps a domain rule's kind to a status: bad input is 422, a
@@ -52,6 +53,10 @@ var ruleStatus = []struct {
 	{ledger.ErrCurrency, http.StatusUnprocessableEntity},
 	{ledger.ErrInvalid, http.StatusUnprocessableEntity},
 }
+
+// retryAfter is how long a client waits before retrying when the storage
+// is unavailable, in seconds.
+const retryAfter = "30"
 
 // errorBody is the JSON of every error: {"error": {"code", "message", "field"}}.
 type errorBody struct {
@@ -69,8 +74,12 @@ type errorDetail struct {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	lang := langOf(r)
 	status, d := s.classify(err, lang)
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError, http.StatusServiceUnavailable:
 		s.log.Error("request failed", "method", r.Method, "path", auth.LogPath(r.URL.Path), "err", err)
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", retryAfter)
 	}
 	if status == http.StatusMethodNotAllowed {
 		w.Header().Set("Allow", "GET, POST")

@@ -15,6 +15,7 @@ import (
 
 	"cobro/internal/app"
 	"cobro/internal/auth"
+	"cobro/internal/i18n"
 	"cobro/internal/store"
 )
 
@@ -24,6 +25,7 @@ Usage:
   cobro demo    [--db DSN] [--addr HOST:PORT] [--reset] [--seed N] [--customers N]
                                                     serve realistic demo data (creates it on first run)
   cobro serve   [--db DSN] [--addr HOST:PORT]       serve the API (env COBRO_DB, COBRO_ADDR)
+                [--metrics-token TOKEN] [--metrics-addr HOST:PORT]  (env COBRO_METRICS_TOKEN, COBRO_METRICS_ADDR)
   cobro migrate [--db DSN]                          create or update the database schema
   cobro company [--db DSN] --name NAME [--tax-id ID] [--address TEXT] [--currency EUR]
                 [--time-zone Europe/Madrid] [--language es|en] [--how-to-pay-en TEXT] [--how-to-pay-es TEXT]
@@ -73,6 +75,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	fmt.Fprintf(stderr, "cobro %s: %v\n", args[0], err)
+	if errors.Is(err, store.ErrUnavailable) {
+		fmt.Fprintln(stderr, i18n.T(i18n.Lang(userLang()), "cli.storage_unavailable"))
+	}
 	return 1
 }
 

@@ -41,6 +41,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	maxBody := fs.Int64("max-body", 32<<20, "largest request body or upload accepted, in bytes")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
 	hashing := hashFlags(fs)
+	metricsToken, metricsAddr := metricsFlags(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -59,7 +60,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := server.New(a, e.log, server.Config{Addr: *addr, MaxBody: *maxBody, Extra: pages.Register})
+	srv := server.New(a, e.log, server.Config{Addr: *addr, MaxBody: *maxBody, Extra: pages.Register,
+		MetricsToken: *metricsToken, MetricsAddr: *metricsAddr})
 	return srv.Run(ctx, func(addr string) {
 		e.log.Info("serving", "url", "http://"+addr, "db", a.DB().Redacted())
 	})

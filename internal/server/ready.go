@@ -1,0 +1,112 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"cobro/internal/store"
+)
+
+// probeTimeout bounds the write probe: it queues behind the writers ahead
+// of it (on SQLite there is one writer), and a probe that waits longer
+// than this says the database is not ready for more.
+const probeTimeout = 5 * time.Second
+
+// probeEvery is how often the write probe runs at most: /readyz answers
+// from the last probe in between, so polling it cannot load the writer.
+const probeEvery = time.Second
+
+// readiness answers /readyz: whether the database takes writes now, by a
+// real commit (store.DB.Writable). /healthz stays a liveness check: the
+// process serves and the database answers reads.
+type readiness struct {
+	db       *store.DB
+	now      func() time.Time
+	writable prometheus.Gauge
+
+	mu     sync.Mutex
+	last   time.Time // when the last probe ran
+	result error
+}
+
+func newReadiness(db *store.DB, now func() time.Time, reg *prometheus.Registry) *readiness {
+	g := prometheus.NewGauge(prometheus.GaugeOpts{Name: "cobro_storage_writable",
+		Help: "1 when the last write probe (/readyz) committed, 0 when the database refused it."})
+	reg.MustRegister(g)
+	return &readiness{db: db, now: now, writable: g}
+}
+
+// check probes the database, or returns the last probe's answer when it
+// ran less than probeEvery ago.
+func (rd *readiness) check(ctx context.Context) error {
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
+	now := rd.now()
+	if !rd.last.IsZero() && now.Sub(rd.last) < probeEvery && now.After(rd.last) {
+		return rd.result
+	}
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	rd.result, rd.last = rd.db.Writable(ctx, now), now
+	if rd.result == nil {
+		rd.writable.Set(1)
+	} else {
+		rd.writable.Set(0)
+	}
+	return rd.result
+}
+
+// readyBody is the JSON of /readyz.
+type readyBody struct {
+	Status   string `json:"status"`         // "ready" or "not_ready"
+	Database string `json:"database"`       // "writable", "unavailable" or "timeout"
+	Code     string `json:"code,omitempty"` // storage_unavailable, storage_timeout
+}
+
+func (rd *readiness) serve(w http.ResponseWriter, r *http.Request) {
+	err := rd.check(r.Context())
+	b := readyBody{Status: "ready", Database: "writable"}
+	status := http.StatusOK
+	switch {
+	case err == nil:
+	case errors.Is(err, context.DeadlineExceeded):
+		status, b = http.StatusServiceUnavailable, readyBody{Status: "not_ready", Database: "timeout", Code: "storage_timeout"}
+	default:
+		status, b = http.StatusServiceUnavailable, readyBody{Status: "not_ready", Database: "unavailable", Code: "storage_unavailable"}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	if status != http.StatusOK {
+		w.Header().Set("Retry-After", "30")
+	}
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(b)
+}
+
+// NotWritableError is why a server refuses to start: the database does not
+// take writes. Its message tells the operator what to check.
+type NotWritableError struct {
+	DB  string // the redacted DSN
+	Err error
+}
+
+func (e *NotWritableError) Error() string {
+	return fmt.Sprintf("the database %s does not take writes, so cobro will not serve it: %v", e.DB, e.Err)
+}
+
+func (e *NotWritableError) Unwrap() error { return e.Err }
+
+// CheckWritable is the write probe a server runs before it listens.
+func (s *Server) CheckWritable(ctx context.Context) error {
+	if err := s.ready.check(ctx); err != nil {
+		return &NotWritableError{DB: s.app.DB().Redacted(), Err: err}
+	}
+	return nil
+}
