@@ -34,6 +34,7 @@ Usage:
   cobro token create [--db DSN] --name NAME --role admin|integration | --user NAME
   cobro user add NAME --role agent|supervisor|administration|management [--agent CODE] < password
   cobro check   [--db DSN]                          verify every ledger invariant
+  cobro backup  [--db DSN] FILE                     a consistent copy of a SQLite database, while it serves
 
 DSN: sqlite:PATH (default sqlite:cobro.db) or postgres://user:pass@host:port/db
 `
@@ -58,6 +59,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmds := map[string]func(context.Context, *env, []string) error{
 		"demo": cmdDemo, "serve": cmdServe, "migrate": cmdMigrate, "company": cmdCompany,
 		"import": cmdImport, "token": cmdToken, "check": cmdCheck, "user": cmdUser,
+		"backup": cmdBackup,
 	}
 	run, ok := cmds[args[0]]
 	if !ok {
