@@ -44,6 +44,7 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	log            *slog.Logger
+	created        []string // SQLite DSNs whose file this command created (firstrun.go)
 }
 
 // Main runs the command line and returns the process exit code.
@@ -67,6 +68,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	err := run(ctx, e, args[1:])
+	if err != nil {
+		e.dropCreated(ctx)
+	}
 	var ec exitCode
 	switch {
 	case err == nil:
@@ -121,6 +125,7 @@ func dbFlag(fs *flag.FlagSet) *string {
 
 // openApp opens and migrates the database and returns the app on it.
 func openApp(ctx context.Context, e *env, dsn string, opts ...app.Option) (*app.App, func(), error) {
+	e.noteNew(dsn)
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		return nil, nil, err
@@ -178,7 +183,7 @@ func cmdCheck(ctx context.Context, e *env, args []string) error {
 
 func cmdToken(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] != "create" {
-		return fmt.Errorf("usage: cobro token create --name NAME --role admin|integration")
+		return fmt.Errorf("usage: cobro token create --name NAME --role admin|integration | --user NAME")
 	}
 	fs := newFlags(e, "token create")
 	dsn := dbFlag(fs)
