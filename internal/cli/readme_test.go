@@ -161,6 +161,19 @@ func TestFailedCommandLeavesNoDatabase(t *testing.T) {
 			os.Remove(e.Name())
 		}
 	}
+	// A failed command that wrote something (an import applies its valid
+	// rows and exits 1 for a rejected one) keeps what it wrote.
+	custs := write(t, dir, "customers.csv", "customer_id,name,currency\nC-1,Bar Sol,EUR\nC-2,,EUR\n")
+	if code, out, errs := run(t, "", "import", "customers", custs); code != 1 || !strings.Contains(out, "1 inserted") {
+		t.Fatalf("import with a rejected row on a fresh directory: %d %s %s", code, out, errs)
+	}
+	if _, err := os.Stat("cobro.db"); err != nil {
+		t.Fatalf("the rows a failed import applied were removed with the database: %v", err)
+	}
+	for _, name := range []string{"cobro.db", "cobro.db-wal", "cobro.db-shm", custs} {
+		os.Remove(name)
+	}
+
 	// A command that succeeds creates it, of course.
 	if code, _, errs := run(t, "", "migrate"); code != 0 {
 		t.Fatal(errs)

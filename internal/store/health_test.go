@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -148,6 +149,23 @@ func TestStorageUnavailablePostgres(t *testing.T) {
 	})
 	if err == nil || errors.Is(err, store.ErrUnavailable) {
 		t.Fatalf("a unique violation is not the storage's: %v", err)
+	}
+}
+
+// TestUnreachablePostgres: a PostgreSQL server that does not answer is
+// the storage's failure too.
+func TestUnreachablePostgres(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err = store.Open(ctx, "postgres://cobro@"+addr+"/cobro?connect_timeout=5")
+	if !errors.Is(err, store.ErrUnavailable) {
+		t.Fatalf("open an unreachable server: want ErrUnavailable, got %v", err)
 	}
 }
 
