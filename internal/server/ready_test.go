@@ -61,6 +61,14 @@ func setUp(t *testing.T, db *store.DB) string {
 	if err := a.AddUser(ctx, sys, store.User{Name: "alba", Role: "administration"}, "correct horse battery"); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := a.ImportCustomers(ctx, sys, strings.NewReader("customer_id,name,currency\nC-1,Bar Sol,EUR\n"),
+		app.ImportOptions{File: "c.csv", Format: "csv"}); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := a.ImportDocuments(ctx, sys, strings.NewReader("document_id,customer_id,kind,issue_date,due_date,currency,amount,open_amount\n"+
+		"F-1,C-1,invoice,2026-10-01,2026-11-01,EUR,100.00,100.00\n"), app.ImportOptions{File: "d.csv", Format: "csv"}); err != nil || rep.Rejected > 0 {
+		t.Fatal(err, rep.Errors)
+	}
 	tok, err := a.CreateToken(ctx, "admin", auth.Admin, "")
 	if err != nil {
 		t.Fatal(err)
@@ -90,6 +98,13 @@ func wantUnavailable(t *testing.T, base, tok string) {
 	if status != http.StatusServiceUnavailable || !strings.Contains(body, `"code":"storage_unavailable"`) ||
 		!strings.Contains(body, "no admite cambios") || h.Get("Retry-After") == "" {
 		t.Errorf("a write the storage refuses: want 503 storage_unavailable in Spanish with Retry-After, got %d %v %s", status, h, body)
+	}
+	// A collection: the idempotency key's claim is a write too.
+	status, _, body = get(t, "POST", base+"/api/v1/collections", tok, `{"customer_id": "C-1", "amount": {"amount": 5000, "currency": "EUR"},
+		"instrument": {"kind": "cash"}, "allocations": [{"document_id": "F-1", "amount": {"amount": 5000, "currency": "EUR"}}]}`,
+		"Idempotency-Key", "k-503")
+	if status != http.StatusServiceUnavailable || !strings.Contains(body, `"code":"storage_unavailable"`) {
+		t.Errorf("a collection the storage refuses: want 503 storage_unavailable, got %d %s", status, body)
 	}
 	if status, _, body := get(t, "GET", base+"/api/v1/company", tok, ""); status != http.StatusOK {
 		t.Errorf("reads go on: %d %s", status, body)
