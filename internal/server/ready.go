@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -29,6 +30,7 @@ const probeEvery = time.Second
 type readiness struct {
 	db       *store.DB
 	now      func() time.Time
+	log      *slog.Logger
 	writable prometheus.Gauge
 
 	mu     sync.Mutex
@@ -36,11 +38,11 @@ type readiness struct {
 	result error
 }
 
-func newReadiness(db *store.DB, now func() time.Time, reg *prometheus.Registry) *readiness {
+func newReadiness(db *store.DB, now func() time.Time, log *slog.Logger, reg *prometheus.Registry) *readiness {
 	g := prometheus.NewGauge(prometheus.GaugeOpts{Name: "cobro_storage_writable",
 		Help: "1 when the last write probe (/readyz) committed, 0 when the database refused it."})
 	reg.MustRegister(g)
-	return &readiness{db: db, now: now, writable: g}
+	return &readiness{db: db, now: now, log: log, writable: g}
 }
 
 // check probes the database, or returns the last probe's answer when it
@@ -52,13 +54,23 @@ func (rd *readiness) check(ctx context.Context) error {
 	if !rd.last.IsZero() && now.Sub(rd.last) < probeEvery && now.After(rd.last) {
 		return rd.result
 	}
-	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	// Not the caller's context: a client that goes away must not leave a
+	// failed probe for the next ones.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), probeTimeout)
 	defer cancel()
+	was := rd.last.IsZero() || rd.result == nil
 	rd.result, rd.last = rd.db.Writable(ctx, now), now
-	if rd.result == nil {
+	switch {
+	case rd.result == nil:
 		rd.writable.Set(1)
-	} else {
+		if !was {
+			rd.log.Info("the database takes writes again")
+		}
+	default:
 		rd.writable.Set(0)
+		if was {
+			rd.log.Error("the database does not take writes: not ready", "err", rd.result)
+		}
 	}
 	return rd.result
 }

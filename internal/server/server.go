@@ -52,7 +52,7 @@ func New(a *app.App, log *slog.Logger, cfg Config) *Server {
 	if cfg.MetricsAddr == "" {
 		mux.Handle("GET /metrics", s.metrics())
 	}
-	s.ready = newReadiness(a.DB(), a.Now, s.reg)
+	s.ready = newReadiness(a.DB(), a.Now, log, s.reg)
 	mux.HandleFunc("GET /readyz", s.ready.serve)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := a.Company(r.Context()); err != nil && !errors.Is(err, app.ErrNoCompany) {
