@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net"
@@ -166,6 +167,59 @@ func TestUnreachablePostgres(t *testing.T) {
 	_, err = store.Open(ctx, "postgres://cobro@"+addr+"/cobro?connect_timeout=5")
 	if !errors.Is(err, store.ErrUnavailable) {
 		t.Fatalf("open an unreachable server: want ErrUnavailable, got %v", err)
+	}
+}
+
+// TestReadOnlyPostgresDatabase: a database an operator made read-only
+// (ALTER DATABASE … SET default_transaction_read_only = on) after it was
+// migrated: every new session of cobro's is read-only.
+func TestReadOnlyPostgresDatabase(t *testing.T) {
+	base := dbtest.DSN(t, "postgres") // skips (or fails under CI) without PostgreSQL
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := fmt.Sprintf("t_ro_%d", time.Now().UnixNano())
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		admin.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.ExecContext(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("drop the test database %s: %v", name, err)
+		}
+		admin.Close()
+	})
+	u, _ := url.Parse(base)
+	u.Path = "/" + name
+	q := u.Query()
+	q.Del("search_path")
+	u.RawQuery = q.Encode()
+	rw, err := store.Open(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rw.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rw.Close()
+	if _, err := admin.ExecContext(ctx, "ALTER DATABASE "+name+" SET default_transaction_read_only = on"); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := store.Open(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if _, err := company(ctx, ro); err != nil && !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("reads work on a read-only database: %v", err)
+	}
+	if err := ro.Writable(ctx, time.Now()); !errors.Is(err, store.ErrUnavailable) {
+		t.Fatalf("write probe on a read-only database: want ErrUnavailable, got %v", err)
+	}
+	if err := saveCompany(ctx, ro); !errors.Is(err, store.ErrUnavailable) {
+		t.Fatalf("a write on a read-only database: want ErrUnavailable, got %v", err)
 	}
 }
 
