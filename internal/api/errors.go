@@ -27,13 +27,18 @@ var errUnauthorized = &apiError{status: http.StatusUnauthorized, code: "unauthor
 // input is 422, a request missing what it needs 400, a conflict with the
 // ledger's current state 409.
 var statuses = map[app.Kind]int{
-	app.KindInvalid:   http.StatusUnprocessableEntity,
-	app.KindMalformed: http.StatusBadRequest,
-	app.KindConflict:  http.StatusConflict,
-	app.KindNotFound:  http.StatusNotFound,
-	app.KindForbidden: http.StatusForbidden,
-	app.KindInternal:  http.StatusInternalServerError,
+	app.KindInvalid:     http.StatusUnprocessableEntity,
+	app.KindMalformed:   http.StatusBadRequest,
+	app.KindConflict:    http.StatusConflict,
+	app.KindNotFound:    http.StatusNotFound,
+	app.KindForbidden:   http.StatusForbidden,
+	app.KindInternal:    http.StatusInternalServerError,
+	app.KindUnavailable: http.StatusServiceUnavailable,
 }
+
+// retryAfter is how long a client waits before retrying when the storage
+// is unavailable, in seconds.
+const retryAfter = "30"
 
 // errorBody is the JSON of every error: {"error": {"code", "message", "field", "value"}}.
 type errorBody struct {
@@ -55,8 +60,12 @@ type errorDetail struct {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	lang := langOf(r)
 	status, d := s.classify(err, lang)
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError, http.StatusServiceUnavailable:
 		s.log.Error("request failed", "method", r.Method, "path", auth.LogPath(r.URL.Path), "err", err)
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", retryAfter)
 	}
 	if status == http.StatusMethodNotAllowed {
 		w.Header().Set("Allow", "GET, POST")

@@ -23,7 +23,9 @@ type companyBody struct {
 	Currency money.Currency `json:"currency"`
 	TimeZone string         `json:"time_zone"`
 	Language string         `json:"language"`
-	HowToPay string         `json:"how_to_pay"`
+	// How to pay, printed on statements in each language.
+	HowToPayEN string `json:"how_to_pay_en"`
+	HowToPayES string `json:"how_to_pay_es"`
 }
 
 func (s *Server) companyGet(w http.ResponseWriter, r *http.Request) {

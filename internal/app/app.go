@@ -200,3 +200,7 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+// Writable probes whether the database takes writes now, by a real commit
+// at now (the readiness check).
+func (a *App) Writable(ctx context.Context, now time.Time) error { return a.db.Writable(ctx, now) }

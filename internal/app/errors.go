@@ -37,10 +37,13 @@ const (
 	KindNotFound
 	// KindForbidden is an action the actor's role may not take.
 	KindForbidden
+	// KindUnavailable is storage that refuses work for a reason of its own
+	// (a full disk, a read-only database, a lost connection): retry later.
+	KindUnavailable
 )
 
 func (k Kind) String() string {
-	return [...]string{"internal", "invalid", "malformed", "conflict", "not_found", "forbidden"}[k]
+	return [...]string{"internal", "invalid", "malformed", "conflict", "not_found", "forbidden", "unavailable"}[k]
 }
 
 // Failure is an error as the faces show it.
@@ -68,7 +71,12 @@ var sentinels = []struct {
 	{ErrNotFound, KindNotFound, "not_found"},
 	{store.ErrOutOfBounds, KindInvalid, "figure_out_of_range"},
 	{auth.ErrForbidden, KindForbidden, "forbidden"},
+	{ErrUnavailable, KindUnavailable, "storage_unavailable"},
 }
+
+// ErrUnavailable is the storage refusing work for a reason of its own (a
+// full disk, a read-only database, a lost connection), not the request's.
+var ErrUnavailable = store.ErrUnavailable
 
 // ruleKinds are the kinds of the domain's rules: bad input, or a conflict
 // with the ledger's current state.

@@ -38,7 +38,7 @@ func TestFreeTextIsBounded(t *testing.T) {
 		t.Errorf("token: %s", f)
 	}
 	if f := field(a.SaveCompany(ctx, sys, ledger.Company{Name: "T", Currency: "EUR", TimeZone: "Europe/Madrid", Language: "es",
-		HowToPay: strings.Repeat("x", ledger.MaxLongLen+1)})); f != "how_to_pay" {
+		HowToPayEN: strings.Repeat("x", ledger.MaxLongLen+1)})); f != "how_to_pay_en" {
 		t.Errorf("company: %s", f)
 	}
 	if err := a.AddUser(ctx, sys, app.User{Name: "sup", Role: "supervisor"}, "a long password"); err != nil {

@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"cobro/internal/app"
+	"cobro/internal/i18n"
 	"cobro/internal/store"
 )
 
@@ -23,9 +24,10 @@ Usage:
   cobro demo    [--db DSN] [--addr HOST:PORT] [--reset] [--seed N] [--customers N]
                                                     serve realistic demo data (creates it on first run)
   cobro serve   [--db DSN] [--addr HOST:PORT]       serve the API (env COBRO_DB, COBRO_ADDR)
+                [--metrics-token TOKEN] [--metrics-addr HOST:PORT]  (env COBRO_METRICS_TOKEN, COBRO_METRICS_ADDR)
   cobro migrate [--db DSN]                          create or update the database schema
   cobro company [--db DSN] --name NAME [--tax-id ID] [--address TEXT] [--currency EUR]
-                [--time-zone Europe/Madrid] [--language es|en] [--how-to-pay TEXT]
+                [--time-zone Europe/Madrid] [--language es|en] [--how-to-pay-en TEXT] [--how-to-pay-es TEXT]
   cobro import customers|documents|receipts FILE [--db DSN] [--map MAPPING.json] [--dry-run]
                 [--atomic] [--snapshot[=all]] [--decimal comma|point] [--format csv|xlsx|json] [--sheet NAME]
   cobro token create [--db DSN] --name NAME (--role admin|integration | --user NAME)
@@ -36,6 +38,7 @@ Usage:
   cobro user disable|enable [--db DSN] NAME           disabling ends the user's sessions, refuses their tokens
   cobro user passwd  [--db DSN] NAME < password       a new password; the user's sessions end
   cobro check   [--db DSN]                          verify every ledger invariant
+  cobro backup  [--db DSN] FILE                     a consistent copy of a SQLite database, while it serves
 
 DSN: sqlite:PATH (default sqlite:cobro.db) or postgres://user:pass@host:port/db
 `
@@ -45,6 +48,7 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	log            *slog.Logger
+	created        []string // SQLite DSNs whose file this command created (firstrun.go)
 }
 
 // Main runs the command line and returns the process exit code.
@@ -60,6 +64,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmds := map[string]func(context.Context, *env, []string) error{
 		"demo": cmdDemo, "serve": cmdServe, "migrate": cmdMigrate, "company": cmdCompany,
 		"import": cmdImport, "token": cmdToken, "check": cmdCheck, "user": cmdUser,
+		"backup": cmdBackup,
 	}
 	run, ok := cmds[args[0]]
 	if !ok {
@@ -67,6 +72,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	err := run(ctx, e, args[1:])
+	if err != nil {
+		e.dropCreated(ctx)
+	}
 	var ec exitCode
 	switch {
 	case err == nil:
@@ -77,6 +85,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	fmt.Fprintf(stderr, "cobro %s: %v\n", args[0], err)
+	if errors.Is(err, store.ErrUnavailable) {
+		fmt.Fprintln(stderr, i18n.T(i18n.Lang(userLang()), "cli.storage_unavailable"))
+	}
 	return 1
 }
 
@@ -125,6 +136,7 @@ func openApp(ctx context.Context, e *env, dsn string, opts ...app.Option) (*app.
 // openAppDB is openApp that also returns the database, for the parts the
 // composition root wires beside the app (the job runner).
 func openAppDB(ctx context.Context, e *env, dsn string, opts ...app.Option) (*app.App, *store.DB, func(), error) {
+	e.noteNew(dsn)
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		return nil, nil, nil, err

@@ -41,6 +41,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	maxBody := fs.Int64("max-body", 32<<20, "largest request body or upload accepted, in bytes")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
 	hashing := hashFlags(fs)
+	metricsToken, metricsAddr := metricsFlags(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -60,7 +61,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	runner := newRunner(e, a, db)
-	srv := server.New(a, e.log, server.Config{Addr: *addr, MaxBody: *maxBody, Extra: pages.Register, Metrics: runner.Collectors()})
+	srv := server.New(a, e.log, server.Config{Addr: *addr, MaxBody: *maxBody, Extra: pages.Register, Metrics: runner.Collectors(),
+		MetricsToken: *metricsToken, MetricsAddr: *metricsAddr})
 	return serveWithJobs(ctx, runner, func(ctx context.Context) error {
 		return srv.Run(ctx, func(addr string) {
 			e.log.Info("serving", "url", "http://"+addr, "db", a.Database())
@@ -78,7 +80,8 @@ func cmdCompany(ctx context.Context, e *env, args []string) error {
 	currency := fs.String("currency", string(def.Currency), "base currency (ISO 4217)")
 	tz := fs.String("time-zone", def.TimeZone, "IANA time zone: 'today' is computed in it")
 	lang := fs.String("language", def.Language, "default language of documents: es or en")
-	howToPay := fs.String("how-to-pay", "", "how to pay, printed on statements")
+	howToPayEN := fs.String("how-to-pay-en", "", "how to pay, printed on statements in English")
+	howToPayES := fs.String("how-to-pay-es", "", "how to pay, printed on statements in Spanish")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -91,7 +94,8 @@ func cmdCompany(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer done()
-	c := ledger.Company{Name: *name, TaxID: *taxID, Address: *address, Currency: cur, TimeZone: *tz, Language: *lang, HowToPay: *howToPay}
+	c := ledger.Company{Name: *name, TaxID: *taxID, Address: *address, Currency: cur, TimeZone: *tz, Language: *lang,
+		HowToPayEN: *howToPayEN, HowToPayES: *howToPayES}
 	if err := a.SaveCompany(ctx, auth.System("cli"), c); err != nil {
 		return err
 	}

@@ -97,6 +97,11 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	agent := demo.Users[0] // ana, an agent: what a phone in the field uses
+	agentTok, err := a.CreateToken(ctx, "demo-"+agent.Name+"-phone", "", agent.Name)
+	if err != nil {
+		return err
+	}
 	pages, err := web.New(a, e.log, web.Config{})
 	if err != nil {
 		return err
@@ -105,14 +110,14 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	srv := server.New(a, e.log, server.Config{Addr: *addr, MaxBody: 32 << 20, Extra: pages.Register, Metrics: runner.Collectors()})
 	return serveWithJobs(ctx, runner, func(ctx context.Context) error {
 		return srv.Run(ctx, func(listen string) {
-			demoBanner(e.stdout, "http://"+listen, adminTok, erpTok)
+			demoBanner(e.stdout, "http://"+listen, adminTok, erpTok, agentTok)
 		})
 	})
 }
 
 // demoBanner tells what the demo serves and how to try it: one section
 // each for the web sign-ins, the API tokens and a first request.
-func demoBanner(w io.Writer, url, adminTok, erpTok string) {
+func demoBanner(w io.Writer, url, adminTok, erpTok, agentTok string) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\ncobro demo is running at %s\n", url)
 	fmt.Fprintf(&b, "\nSign in at %s/login (password %q for all):\n", url, demo.Password)
@@ -123,10 +128,13 @@ func demoBanner(w io.Writer, url, adminTok, erpTok string) {
 		}
 		fmt.Fprintf(&b, "  %-8s %s%s\n", u.Name, u.Role, extra)
 	}
+	agent := demo.Users[0]
 	fmt.Fprintf(&b, "\nAPI tokens (new on every start):\n  admin:        %s\n  integration:  %s\n", adminTok, erpTok)
+	fmt.Fprintf(&b, "  agent %-6s %s  (%s's rights: agent %s's customers only)\n", agent.Name+":", agentTok, agent.Name, agent.Agent)
 	fmt.Fprintf(&b, "\nTry:\n  curl -H 'Authorization: Bearer %s' '%s/api/v1/customers?status=over_limit&limit=5'\n", adminTok, url)
 	fmt.Fprintf(&b, "  curl -H 'Authorization: Bearer %s' %s/api/v1/reports/summary\n", adminTok, url)
 	fmt.Fprintf(&b, "  curl -H 'Authorization: Bearer %s' '%s/api/v1/collections?pending_erp=true&limit=5'\n", erpTok, url)
+	fmt.Fprintf(&b, "  curl -H 'Authorization: Bearer %s' '%s/api/v1/customers?limit=5'   # as %s\n", agentTok, url, agent.Name)
 	fmt.Fprintf(&b, "\nCtrl-C stops it.\n")
 	fmt.Fprint(w, b.String())
 }

@@ -88,6 +88,31 @@ func TestDemoCommand(t *testing.T) {
 	args := []string{"--db", db, "--addr", "127.0.0.1:0"}
 
 	out, url, token, stop := serveDemo(t, args...)
+	// An agent's token (ana's) too: it sees only her customers.
+	if m := regexp.MustCompile(`agent ana:\s+(cobro_\S+)`).FindStringSubmatch(out.String()); m == nil {
+		t.Errorf("the banner has no agent's token:\n%s", out)
+	} else {
+		req, _ := http.NewRequest("GET", url+"/api/v1/customers?limit=50", nil)
+		req.Header.Set("Authorization", "Bearer "+m[1])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			stop()
+			t.Fatal(err)
+		}
+		var page struct {
+			Items []struct{ Agent string } `json:"items"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || err != nil || len(page.Items) == 0 {
+			t.Errorf("ana's token: %d %v %d customers", resp.StatusCode, err, len(page.Items))
+		}
+		for _, c := range page.Items {
+			if c.Agent != "AG01" {
+				t.Errorf("ana's token sees a customer of agent %q", c.Agent)
+			}
+		}
+	}
 	req, _ := http.NewRequest("GET", url+"/api/v1/customers?limit=5", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
@@ -111,7 +136,6 @@ func TestDemoCommand(t *testing.T) {
 			t.Errorf("banner lacks %q:\n%s", want, out)
 		}
 	}
-
 	// The second start reuses the data, with new tokens.
 	out, _, token2, stop := serveDemo(t, args...)
 	stop()

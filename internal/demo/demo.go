@@ -41,8 +41,10 @@ var Company = ledger.Company{
 	Currency: "EUR",
 	TimeZone: "Europe/Madrid",
 	Language: "es",
-	HowToPay: "Transferencia a ES91 2100 0418 4502 0005 1332 (CaixaBank) indicando el número de factura, " +
+	HowToPayES: "Transferencia a ES91 2100 0418 4502 0005 1332 (CaixaBank) indicando el número de factura, " +
 		"o en efectivo, cheque o pagaré a su agente comercial.",
+	HowToPayEN: "Bank transfer to ES91 2100 0418 4502 0005 1332 (CaixaBank) quoting the invoice number, " +
+		"or cash, cheque or promissory note to your sales agent.",
 }
 
 // Users are the demo's sign-ins, one per role. The last one is created

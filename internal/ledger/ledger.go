@@ -285,5 +285,22 @@ type Company struct {
 	Currency money.Currency // base currency
 	TimeZone string         // IANA name; "today" is computed in it
 	Language string         // default language of documents
-	HowToPay string         // printed on statements
+	// How to pay, printed on statements: in English and in Spanish, so
+	// each customer reads it in the statement's language.
+	HowToPayEN string
+	HowToPayES string
+}
+
+// HowToPay is the company's payment instructions in lang ("en" or "es");
+// when none are written in lang, those of the company's own language, else
+// any: an account number is better printed in the other language than not
+// at all.
+func (c Company) HowToPay(lang string) string {
+	texts := map[string]string{"en": c.HowToPayEN, "es": c.HowToPayES}
+	for _, l := range []string{lang, c.Language, "es", "en"} {
+		if s := texts[l]; s != "" {
+			return s
+		}
+	}
+	return ""
 }

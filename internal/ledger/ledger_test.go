@@ -518,3 +518,23 @@ func TestKindsAndInstruments(t *testing.T) {
 		t.Error("only cheques and promissory notes clear later")
 	}
 }
+
+// TestHowToPayLanguage: the statement's language first, then the
+// company's, then whichever is written.
+func TestHowToPayLanguage(t *testing.T) {
+	both := Company{Language: "es", HowToPayEN: "transfer", HowToPayES: "transferencia"}
+	onlyES := Company{Language: "es", HowToPayES: "transferencia"}
+	onlyEN := Company{Language: "es", HowToPayEN: "transfer"}
+	for _, c := range []struct {
+		c    Company
+		lang string
+		want string
+	}{
+		{both, "en", "transfer"}, {both, "es", "transferencia"}, {both, "fr", "transferencia"},
+		{onlyES, "en", "transferencia"}, {onlyEN, "es", "transfer"}, {Company{}, "en", ""},
+	} {
+		if got := c.c.HowToPay(c.lang); got != c.want {
+			t.Errorf("%+v in %s: %q, want %q", c.c, c.lang, got, c.want)
+		}
+	}
+}

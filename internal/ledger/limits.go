@@ -72,7 +72,7 @@ func plain(a money.Amount) string { return fmt.Sprintf("%s %s", a.Decimal(), a.C
 // CheckCompany checks the company profile's texts.
 func CheckCompany(c Company) error {
 	return checkTexts("name", c.Name, MaxNameLen, "tax_id", c.TaxID, MaxCodeLen, "address", c.Address, MaxLongLen,
-		"how_to_pay", c.HowToPay, MaxLongLen)
+		"how_to_pay_en", c.HowToPayEN, MaxLongLen, "how_to_pay_es", c.HowToPayES, MaxLongLen)
 }
 
 // CheckCustomer checks a customer's texts and credit limit before it is

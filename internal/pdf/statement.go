@@ -181,12 +181,12 @@ func WriteStatement(w io.Writer, s Statement) error {
 	}
 
 	// How to pay.
-	if s.Company.HowToPay != "" {
+	if how := s.Company.HowToPay(string(s.Lang)); how != "" {
 		f.Ln(6)
 		f.SetFont(font, "B", 10)
 		f.CellFormat(0, 6, t("pdf.how_to_pay"), "", 1, "L", false, 0, "")
 		f.SetFont(font, "", 9.5)
-		f.MultiCell(0, 5, s.Company.HowToPay, "", "L", false)
+		f.MultiCell(0, 5, how, "", "L", false)
 	}
 	return f.Output(w)
 }

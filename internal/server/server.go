@@ -15,7 +15,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"cobro/internal/api"
 	"cobro/internal/app"
@@ -31,6 +30,9 @@ type Config struct {
 	// Metrics are served at /metrics beside the server's own (the job
 	// runner's).
 	Metrics []prometheus.Collector
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	// MetricsAddr, when set, is the only address /metrics is served on.
+	MetricsToken, MetricsAddr string
 }
 
 // Server is cobro's HTTP server.
@@ -40,6 +42,7 @@ type Server struct {
 	cfg     Config
 	handler http.Handler
 	reg     *prometheus.Registry
+	ready   *readiness
 }
 
 // New builds the server's handler.
@@ -49,7 +52,11 @@ func New(a *app.App, log *slog.Logger, cfg Config) *Server {
 	s.reg.MustRegister(cfg.Metrics...)
 	mux := http.NewServeMux()
 	api.New(a, log, api.Config{MaxBody: cfg.MaxBody}).Register(mux)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	if cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", s.metrics())
+	}
+	s.ready = newReadiness(a.Writable, a.Now, log, s.reg)
+	mux.HandleFunc("GET /readyz", s.ready.serve)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := a.Company(r.Context()); err != nil && !errors.Is(err, app.ErrNoCompany) {
 			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
@@ -124,28 +131,36 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 // Run serves on cfg.Addr until ctx is done, then shuts down gracefully:
 // requests in flight finish (up to 20 s) before Run returns. ready, when
 // set, receives the listening address.
+// It refuses to start on a database that does not take writes
+// (NotWritableError).
 func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
+	if err := s.CheckWritable(ctx); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	stopMetrics, err := s.listenMetrics(errc)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
 	select {
 	case err := <-errc:
-		return err
+		// One listener failed: close the other too.
+		return errors.Join(err, srv.Close(), stopMetrics(context.Background()))
 	case <-ctx.Done():
 	}
 	s.log.Info("shutting down: finishing requests in flight")
 	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return err
-	}
-	return nil
+	return errors.Join(srv.Shutdown(sctx), stopMetrics(sctx))
 }

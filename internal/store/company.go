@@ -16,13 +16,13 @@ import (
 // With share, the row is held against a concurrent calendar refresh until
 // the transaction ends, so figures deltas are computed for the right day.
 func (t *Tx) Company(ctx context.Context, share bool) (ledger.Company, civil.Date, error) {
-	q := `SELECT name, tax_id, address, currency, time_zone, language, how_to_pay, figures_as_of FROM company WHERE id = 1`
+	q := `SELECT name, tax_id, address, currency, time_zone, language, how_to_pay_en, how_to_pay_es, figures_as_of FROM company WHERE id = 1`
 	if share {
 		q += t.d.forShare()
 	}
 	var c ledger.Company
 	var cur, asOf string
-	err := t.queryRow(ctx, q).Scan(&c.Name, &c.TaxID, &c.Address, &cur, &c.TimeZone, &c.Language, &c.HowToPay, &asOf)
+	err := t.queryRow(ctx, q).Scan(&c.Name, &c.TaxID, &c.Address, &cur, &c.TimeZone, &c.Language, &c.HowToPayEN, &c.HowToPayES, &asOf)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, civil.Date{}, ErrNotFound
 	}
@@ -40,11 +40,12 @@ func (t *Tx) Company(ctx context.Context, share bool) (ledger.Company, civil.Dat
 // SaveCompany creates or updates the company profile. asOf is only used
 // when the company is created.
 func (t *Tx) SaveCompany(ctx context.Context, c ledger.Company, asOf civil.Date) error {
-	_, err := t.exec(ctx, `INSERT INTO company (id, name, tax_id, address, currency, time_zone, language, how_to_pay, figures_as_of)
-		VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8)
+	_, err := t.exec(ctx, `INSERT INTO company (id, name, tax_id, address, currency, time_zone, language, how_to_pay_en, how_to_pay_es, figures_as_of)
+		VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, tax_id = excluded.tax_id, address = excluded.address,
-			currency = excluded.currency, time_zone = excluded.time_zone, language = excluded.language, how_to_pay = excluded.how_to_pay`,
-		c.Name, c.TaxID, c.Address, string(c.Currency), c.TimeZone, c.Language, c.HowToPay, asOf.String())
+			currency = excluded.currency, time_zone = excluded.time_zone, language = excluded.language,
+			how_to_pay_en = excluded.how_to_pay_en, how_to_pay_es = excluded.how_to_pay_es`,
+		c.Name, c.TaxID, c.Address, string(c.Currency), c.TimeZone, c.Language, c.HowToPayEN, c.HowToPayES, asOf.String())
 	if err != nil {
 		return fmt.Errorf("store: save company: %w", err)
 	}

@@ -49,14 +49,15 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db := &DB{dialect: d, dsn: dsn}
 	read, write, err := d.open(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", d.redact(dsn), err)
+		return nil, db.unavailable(fmt.Errorf("store: open %s: %w", d.redact(dsn), err))
 	}
-	db := &DB{dialect: d, read: read, write: write, dsn: dsn}
+	db.read, db.write = read, write
 	if err := read.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store: connect to %s: %w", d.redact(dsn), err)
+		return nil, db.unavailable(fmt.Errorf("store: connect to %s: %w", d.redact(dsn), err))
 	}
 	if d.name() == "sqlite" {
 		db.readStmts, db.writeStmts = newStmtCache(read), newStmtCache(write)
@@ -158,11 +159,11 @@ func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 	for i := 0; i < attempts; i++ {
 		err = db.writeOnce(ctx, fn)
 		if err == nil || !db.dialect.retryable(err) || ctx.Err() != nil {
-			return outOfBounds(err)
+			return db.unavailable(outOfBounds(err))
 		}
 		time.Sleep(time.Duration(i+1) * 5 * time.Millisecond)
 	}
-	return err
+	return db.unavailable(err)
 }
 
 func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) (err error) {
@@ -193,10 +194,10 @@ func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
 	sqlTx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.dialect.name() == "postgres"})
 	if err != nil {
-		return fmt.Errorf("store: begin read: %w", err)
+		return db.unavailable(fmt.Errorf("store: begin read: %w", err))
 	}
 	defer sqlTx.Rollback() //nolint:errcheck // read-only
-	return fn(&Tx{tx: sqlTx, d: db.dialect, cache: db.readStmts})
+	return db.unavailable(fn(&Tx{tx: sqlTx, d: db.dialect, cache: db.readStmts}))
 }
 
 // cached returns the transaction's handle on the pool's prepared statement

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 
@@ -31,6 +33,10 @@ type dialect interface {
 	// outOfRange reports whether err is an integer out of its column's
 	// range (PostgreSQL; SQLite turns such a result into a float).
 	outOfRange(err error) bool
+	// unavailable reports whether err is a failure of the storage, not
+	// of the statement: a full disk, a read-only database, an I/O error,
+	// a lost connection (see ErrUnavailable).
+	unavailable(err error) bool
 	// forUpdate locks the selected rows until the transaction ends.
 	// SQLite has one writer at a time, so it needs no row locks.
 	forUpdate() string
@@ -131,6 +137,18 @@ func (sqliteDialect) uniqueViolation(err error) bool {
 }
 
 func (sqliteDialect) outOfRange(error) bool { return false }
+// unavailable: the disk is full, the file (or its mount) is read-only,
+// an I/O error, the file cannot be opened.
+func (sqliteDialect) unavailable(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
+			return true
+		}
+	}
+	return false
+}
 
 type postgresDialect struct{}
 
@@ -172,6 +190,29 @@ func (postgresDialect) retryable(err error) bool {
 	var pe *pgconn.PgError
 	// serialization_failure, deadlock_detected
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// unavailable: SQLSTATE class 08 (connection exception), 53 (insufficient
+// resources: disk full, out of memory, too many connections), 25006
+// (read-only transaction: default_transaction_read_only, a hot standby),
+// 57P01–57P03 (the server shutting down or starting), 58030 (I/O error);
+// and a connection that could not be made or broke.
+func (postgresDialect) unavailable(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case strings.HasPrefix(pe.Code, "08"), strings.HasPrefix(pe.Code, "53"):
+			return true
+		}
+		switch pe.Code {
+		case "25006", "57P01", "57P02", "57P03", "58030":
+			return true
+		}
+		return false
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.Is(err, driver.ErrBadConn) || (errors.As(err, &ne) && !ne.Timeout())
 }
 
 func (postgresDialect) uniqueViolation(err error) bool {

@@ -47,17 +47,21 @@ func TestStatementPDFInBothLanguages(t *testing.T) {
 		}
 		es := pdfText(t, body)
 		for _, want := range []string{"Extracto de facturas pendientes", "Ferretería Núñez", "2026/0001", "01/10/2026",
-			"1.234,56 €", "Del cual vencido", "53"} {
+			"1.234,56 €", "Del cual vencido", "53", "Cómo pagar", "Transferencia indicando la factura"} {
 			if !strings.Contains(es, want) {
 				t.Errorf("Spanish statement lacks %q:\n%s", want, es)
 			}
 		}
 		_, body, _ = b.get("/customers/C-1/statement.pdf?lang=en", "")
 		en := pdfText(t, body)
-		for _, want := range []string{"Statement of pending invoices", "2026/0001", "1 Oct 2026", "€1,234.56", "Of which overdue"} {
+		for _, want := range []string{"Statement of pending invoices", "2026/0001", "1 Oct 2026", "€1,234.56", "Of which overdue",
+			"How to pay", "Bank transfer quoting the invoice"} {
 			if !strings.Contains(en, want) {
 				t.Errorf("English statement lacks %q:\n%s", want, en)
 			}
+		}
+		if strings.Contains(en, "Transferencia") || strings.Contains(es, "Bank transfer") {
+			t.Errorf("a statement prints how to pay in the other language:\n%s\n%s", en, es)
 		}
 		if strings.Contains(en, "2026/0002") {
 			t.Error("another agent's customer's document on the statement")

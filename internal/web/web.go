@@ -244,8 +244,16 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 	_, _ = buf.WriteTo(w)
 }
 
+// serverError answers a failure that is not the request's: 503 when the
+// storage cannot take changes (a full disk, a read-only database), 500
+// otherwise; the detail goes to the log only.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	s.log.Error("page failed", "path", auth.LogPath(r.URL.Path), "err", err)
+	if errors.Is(err, app.ErrUnavailable) {
+		w.Header().Set("Retry-After", "30")
+		http.Error(w, i18n.T(s.lang(r, sessionOf(r)), "web.storage_unavailable"), http.StatusServiceUnavailable)
+		return
+	}
 	http.Error(w, i18n.T(s.lang(r, sessionOf(r)), "web.server_error"), http.StatusInternalServerError)
 }
 

@@ -97,7 +97,8 @@ func setup(t *testing.T, db *store.DB) string {
 	now := func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }
 	a := app.New(db, app.WithClock(now), app.WithHasher(cheap))
 	sys := auth.System("test")
-	if err := a.SaveCompany(ctx, sys, ledger.Company{Name: "Test S.L.", Currency: "EUR", TimeZone: "Europe/Madrid", Language: "es"}); err != nil {
+	if err := a.SaveCompany(ctx, sys, ledger.Company{Name: "Test S.L.", Currency: "EUR", TimeZone: "Europe/Madrid", Language: "es",
+		HowToPayEN: "Bank transfer quoting the invoice", HowToPayES: "Transferencia indicando la factura"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.ImportCustomers(ctx, sys, strings.NewReader(customersJSON), app.ImportOptions{File: "c.json", Format: "json"}); err != nil {
