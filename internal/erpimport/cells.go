@@ -2,9 +2,11 @@ package erpimport
 
 import (
 	"errors"
+	"fmt"
 	"hash/maphash"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"cobro/internal/civil"
@@ -75,8 +77,40 @@ func (r *row) text(column string) (v string, ok bool) {
 		r.fail(column, v, "field_too_long", strconv.Itoa(r.cr.maxLen))
 		return "", false
 	}
+	if !utf8.ValidString(v) {
+		// A UTF-8 file with a row in another encoding: that row is
+		// refused rather than the whole file read as Windows-1252.
+		r.fail(column, strings.ToValidUTF8(v, "\ufffd"), "bad_encoding")
+		return "", false
+	}
+	if c, bad := control(v, column); bad {
+		r.fail(column, v, "control_character", fmt.Sprintf("U+%04X", c))
+		return "", false
+	}
 	return strings.TrimSpace(r.cr.mapping.value(column, v)), true
 }
+
+// control finds a control character in v: NUL and the other C0 and C1
+// controls, which no ERP means in a name or an id (SQLite would keep "N2\x00"
+// as another customer than "N2"; PostgreSQL refuses the whole file). Tab
+// and line breaks are text in free-text columns, never in an id or a code.
+func control(v, column string) (rune, bool) {
+	free := freeText[column]
+	for _, c := range v {
+		if !unicode.IsControl(c) {
+			continue
+		}
+		if free && (c == '\t' || c == '\n' || c == '\r') {
+			continue
+		}
+		return c, true
+	}
+	return 0, false
+}
+
+// freeText are the columns a person writes sentences in: a line break is
+// part of the text there.
+var freeText = map[string]bool{"name": true}
 
 // optional is a cell whose errors, if any, are already reported.
 func (r *row) optional(column string) string {

@@ -40,6 +40,7 @@ var messages = map[string]message{
 	"bad_value":           {"has a value of the wrong type[: {1}]", "tiene un valor de tipo incorrecto[: {1}]"},
 	"too_deep":            {"is nested deeper than {1} levels", "está anidado a más de {1} niveles"},
 	"bad_encoding":        {"is not UTF-8 text", "no es texto UTF-8"},
+	"control_character":   {"{value} holds a control character ({1}), which no name or id has", "{value} contiene un carácter de control ({1}), que ningún nombre ni código tiene"},
 	// Row errors package app finds against the database.
 	"unknown_customer":   {"there is no customer[ {value}] in cobro: import the customers first", "no existe el cliente[ {value}] en cobro: importe antes los clientes"},
 	"currency_change":    {"the currency of an existing customer cannot change[ (to {value})]", "la moneda de un cliente existente no puede cambiar[ (a {value})]"},
@@ -51,6 +52,8 @@ var messages = map[string]message{
 	"missing_column":    {"missing required columns: {1}[ (the header read is {2})]", "faltan columnas obligatorias: {1}[ (la cabecera leída es {2})]"},
 	"ambiguous_decimal": {"cannot tell whether a comma or a point separates the decimals[ ({1})]: pass --decimal comma or --decimal point", "no se puede saber si la coma o el punto separa los decimales[ ({1})]: indique --decimal comma o --decimal point"},
 	"row_too_long":      {"row {1} is too long for a row of an ERP file", "la fila {1} es demasiado larga para una fila de un fichero del ERP"},
+	"cell_too_long":     {"a cell of {1} is longer than {2} MiB: not a workbook an ERP wrote", "una celda de {1} ocupa más de {2} MiB: no es un libro que haya escrito un ERP"},
+	"too_large":         {"the workbook unzips to more than {1} MiB", "el libro descomprimido ocupa más de {1} MiB"},
 	"bad_csv":           {"cannot read the file as CSV[: {1}]", "el fichero no se puede leer como CSV[: {1}]"},
 	"bad_xlsx":          {"not a readable XLSX workbook[: {1}]", "no es un libro XLSX legible[: {1}]"},
 	"bad_json":          {"not valid JSON[: {1}]", "JSON no válido[: {1}]"},

@@ -101,7 +101,10 @@ func read(src io.ReadSeeker, opt Options, t table, each rowFunc) (Summary, error
 	if err != nil {
 		return sum, err
 	}
-	sum.Warnings = warnings
+	if c, ok := sh.(*csvSheet); ok {
+		sum.Warnings = append(sum.Warnings, c.warnings...)
+	}
+	sum.Warnings = append(sum.Warnings, warnings...)
 	cr := newCellReader(opt, sum.Decimal)
 	if x, ok := sh.(*xlsxSheet); ok {
 		cr.rawNumbers, cr.date1904 = true, x.date1904
