@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 
 	"cobro/internal/app"
@@ -123,6 +124,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	dry := fs.Bool("dry-run", false, "validate only; write nothing")
 	atomic := fs.Bool("atomic", false, "one transaction: apply every row or none")
 	decimal := fs.String("decimal", "", "decimal mark of amounts: comma or point (detected when absent)")
+	dateFormat := fs.String("date-format", "", "format of dates: "+strings.Join(erpimport.DateFormats, ", ")+" (detected when absent; wins over the mapping)")
 	format := fs.String("format", "", "csv, xlsx or json (from the file name when absent)")
 	sheet := fs.String("sheet", "", "XLSX: the sheet to read (the first when absent)")
 	batch := fs.Int("batch", 0, "rows per transaction (default 2000)")
@@ -148,6 +150,12 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		opt.Decimal = money.MarkPoint
 	default:
 		return fmt.Errorf("--decimal must be comma or point")
+	}
+	if *dateFormat != "" {
+		if !slices.Contains(erpimport.DateFormats, *dateFormat) {
+			return fmt.Errorf("--date-format must be one of %s", strings.Join(erpimport.DateFormats, ", "))
+		}
+		opt.DateFormat = *dateFormat
 	}
 	if *format != "" {
 		opt.Format = erpimport.Format(strings.ToLower(*format))

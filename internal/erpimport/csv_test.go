@@ -170,8 +170,8 @@ func TestFileErrors(t *testing.T) {
 	}{
 		{"empty", "", "empty_file", "c.csv: the file is empty"},
 		{"only blank lines", "\n\r\n \n", "empty_file", "c.csv: the file is empty"},
-		{"missing columns", "customer_id;nombre;moneda\nC-1;Bar;EUR\n", "missing_column", `c.csv: missing required columns: name, currency (the header read is "customer_id, nombre, moneda")`},
-		{"binary", "\x00\x01\x02\xff\xfe\x00garbage\x00", "missing_column", `c.csv: missing required columns: customer_id, name, currency (the header read is "\x00\x01\x02ÿþ\x00garbage\x00")`},
+		{"missing columns", "customer_id;nom;mon\nC-1;Bar;EUR\n", "missing_column", `c.csv: missing required columns: name, currency (the header read is "customer_id, nom, mon"); name the file's columns with a mapping (--map FILE) or a preset (--preset NAME; cobro import presets lists them)`},
+		{"binary", "\x00\x01\x02\xff\xfe\x00garbage\x00", "missing_column", `c.csv: missing required columns: customer_id, name, currency (the header read is "\x00\x01\x02ÿþ\x00garbage\x00"); name the file's columns with a mapping (--map FILE) or a preset (--preset NAME; cobro import presets lists them)`},
 		{"a row with no end", huge, "row_too_long", "c.csv: row 2 is too long for a row of an ERP file"},
 		{"no end of line at all", strings.Repeat("customer_id,", 200_000), "row_too_long", "c.csv: row 1 is too long for a row of an ERP file"},
 	}
@@ -199,11 +199,11 @@ func TestFileErrors(t *testing.T) {
 }
 
 func TestColumnWarnings(t *testing.T) {
-	res := readCusts(t, []byte("Customer ID,name,Observaciones,currency,NAME,Comercial,observaciones\nC-1,Bar,x,EUR,Otro,y,z\n"), Options{File: "c.csv"})
+	res := readCusts(t, []byte("Customer ID,name,Observaciones,currency,NAME,Almacén,observaciones\nC-1,Bar,x,EUR,Otro,y,z\n"), Options{File: "c.csv"})
 	if res.err != nil || len(res.rows) != 1 || res.rows[0].Name != "Bar" {
 		t.Fatalf("%v %+v", res.err, res.rows)
 	}
-	want := []string{"c.csv: columns ignored (not columns of cobro): Observaciones, Comercial, observaciones",
+	want := []string{"c.csv: columns ignored (not columns of cobro): Observaciones, Almacén, observaciones",
 		"c.csv: columns repeated (the first of each is read): NAME"}
 	if !slices.Equal(res.sum.Warnings, want) {
 		t.Fatalf("warnings %q", res.sum.Warnings)
