@@ -41,3 +41,40 @@ func TestImportDateFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestImportPresets: `cobro import presets` lists them, `cobro import
+// presets NAME` prints one, and --preset reads a QuickBooks export into
+// the ledger.
+func TestImportPresets(t *testing.T) {
+	code, out, errs := run(t, "", "import", "presets")
+	if code != 0 || !strings.Contains(out, "quickbooks-ar-aging-detail") || !strings.Contains(out, "sage-cartera-efectos") {
+		t.Fatalf("presets: %d\n%s\n%s", code, out, errs)
+	}
+	code, out, errs = run(t, "", "import", "presets", "holded")
+	if code != 0 || !strings.Contains(out, `"Contacto": "customer_id"`) {
+		t.Fatalf("presets holded: %d\n%s\n%s", code, out, errs)
+	}
+	if code, _, errs = run(t, "", "import", "presets", "nope"); code == 0 || !strings.Contains(errs, `no preset "nope"`) {
+		t.Fatalf("an unknown preset: %d %s", code, errs)
+	}
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "c.db")
+	if code, out, errs := run(t, "", "company", "--db", db, "--name", "Craig's Design", "--currency", "USD", "--language", "en"); code != 0 {
+		t.Fatalf("company: %d %s %s", code, out, errs)
+	}
+	custs := write(t, dir, "c.csv", "customer_id,name,currency\nMark Cho,Mark Cho,USD\n")
+	if code, out, errs := run(t, "", "import", "customers", custs, "--db", db); code != 0 {
+		t.Fatalf("customers: %d %s %s", code, out, errs)
+	}
+	aging := write(t, dir, "aging.csv", "\"A/R Aging Detail\"\n\"Craig's Design\"\n\"As of November 30, 2026\"\n\n"+
+		"\"Date\",\"Transaction Type\",\"Num\",\"Customer\",\"Due Date\",\"Amount\",\"Open Balance\"\n\"Current\"\n"+
+		"\"10/21/2026\",\"Invoice\",\"1035\",\"Mark Cho\",\"11/20/2026\",\"314.28\",\"314.28\"\n\"Total for Current\",,,,,\"314.28\",\"314.28\"\n")
+	code, out, errs = run(t, "", "import", "documents", aging, "--db", db, "--preset", "quickbooks-ar-aging-detail")
+	if code != 0 || !strings.Contains(out, "1 rows, 1 inserted") || !strings.Contains(errs, "2 rows skipped (skip_when)") {
+		t.Fatalf("--preset: %d\n%s\n%s", code, out, errs)
+	}
+	mapping := write(t, dir, "m.json", `{}`)
+	if code, _, errs = run(t, "", "import", "documents", aging, "--db", db, "--preset", "holded", "--map", mapping); code == 0 || !strings.Contains(errs, "one or the other") {
+		t.Fatalf("--map and --preset: %d %s", code, errs)
+	}
+}

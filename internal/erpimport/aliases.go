@@ -1,6 +1,9 @@
 package erpimport
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // aliases are the usual names of each canonical column in the exports of
 // Spanish and English accounting tools, folded as headers are and with
@@ -75,7 +78,7 @@ func aliasKey(s string) string {
 // the canonical name, else a usual name of one of t's columns.
 func headerColumn(m *Mapping, name string, t table) string {
 	c := m.column(name)
-	if _, ok := canonical[c]; ok {
+	if canonical[fold(c)] == c && slices.Contains(t.columns, c) {
 		return c
 	}
 	if a, ok := aliases[t.name][aliasKey(name)]; ok {

@@ -199,7 +199,6 @@ func TestMappingKeysRefused(t *testing.T) {
 		`{"sums": {"open_amount": []}}`:                                          "sums of open_amount: name at least one column",
 		`{"sums": {"open_amount": ["Total", "- "]}}`:                             "sums of open_amount: a blank column name",
 		`{"skip_when": {"Status": []}}`:                                          `skip_when: "Status" needs a column name and at least one value`,
-		`{"lines": {"sum": []}}`:                                                 "lines: name the columns summed",
 		`{"lines": {"sum": ["due_date"]}}`:                                       `lines: "due_date" cannot be summed`,
 		`{"lines": {"sum": ["amount"], "key": "number"}}`:                        `unknown field "key"`,
 		`{"date_format": "D/M/Y"}`:                                               "date_format must be",

@@ -226,9 +226,8 @@ func (m *Mapping) loadKeys() error {
 		m.skip = append(m.skip, rule)
 	}
 	if m.Lines != nil {
-		if len(m.Lines.Sum) == 0 {
-			return errors.New(`lines: name the columns summed over a document's lines ("sum": ["amount"])`)
-		}
+		// An empty sum is a file whose invoice-level amounts repeat on
+		// every line: the lines are only checked to agree.
 		m.lineSums = map[string]bool{}
 		for _, col := range m.Lines.Sum {
 			c, ok := canonical[fold(col)]
