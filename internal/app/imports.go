@@ -33,14 +33,16 @@ const SnapshotReason = "absent from ERP snapshot"
 
 // ImportOptions says how to read and apply an ERP file.
 type ImportOptions struct {
-	File     string // name used in error messages
-	Format   erpimport.Format
-	Decimal  money.DecimalMark
-	Mapping  *erpimport.Mapping
-	Sheet    string // XLSX: the sheet to read (the first when empty)
-	DryRun   bool   // validate only
-	Atomic   bool   // one transaction: all rows or none
-	Snapshot Snapshot
+	File    string // name used in error messages
+	Format  erpimport.Format
+	Decimal money.DecimalMark
+	Mapping *erpimport.Mapping
+	Sheet   string // XLSX: the sheet to read (the first when empty)
+	// DateFormat (--date-format) wins over the mapping's; "" detects it.
+	DateFormat string
+	DryRun     bool // validate only
+	Atomic     bool // one transaction: all rows or none
+	Snapshot   Snapshot
 	// BatchSize is how many rows go in one transaction (default 2000):
 	// small enough that a large import never holds the customers it
 	// touches for long, large enough to be fast.
@@ -250,7 +252,14 @@ func (im *importer) frame(ctx context.Context, src io.ReadSeeker, body func() er
 }
 
 func (im *importer) readerOptions() erpimport.Options {
-	return erpimport.Options{File: im.opt.File, Format: im.opt.Format, Decimal: im.opt.Decimal, Mapping: im.opt.Mapping, Sheet: im.opt.Sheet}
+	opt := erpimport.Options{File: im.opt.File, Format: im.opt.Format, Decimal: im.opt.Decimal, Mapping: im.opt.Mapping, Sheet: im.opt.Sheet,
+		DateFormat: im.opt.DateFormat}
+	// The profile is cached; a company not set up reads dates without a
+	// language, and the import stops later on ErrNoCompany.
+	if c, err := im.a.Company(context.Background()); err == nil {
+		opt.Language, opt.CompanyCurrency = c.Language, c.Currency
+	}
+	return opt
 }
 
 // batches reads rows with read and applies them in batches with apply.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 
 	"cobro/internal/app"
@@ -127,9 +128,11 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "import")
 	dsn := dbFlag(fs)
 	mapPath := fs.String("map", "", "mapping file (JSON) from the ERP's columns and codes to cobro's")
+	preset := fs.String("preset", "", "a mapping shipped with cobro for a tool's export (cobro import presets lists them)")
 	dry := fs.Bool("dry-run", false, "validate only; write nothing")
 	atomic := fs.Bool("atomic", false, "one transaction: apply every row or none")
 	decimal := fs.String("decimal", "", "decimal mark of amounts: comma or point (detected when absent)")
+	dateFormat := fs.String("date-format", "", "format of dates: "+strings.Join(erpimport.DateFormats, ", ")+" (detected when absent; wins over the mapping)")
 	format := fs.String("format", "", "csv, xlsx or json (from the file name when absent)")
 	sheet := fs.String("sheet", "", "XLSX: the sheet to read (the first when absent)")
 	batch := fs.Int("batch", 0, "rows per transaction (default 2000)")
@@ -139,8 +142,11 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(pos) >= 1 && len(pos) <= 2 && pos[0] == "presets" {
+		return printPresets(e, pos[1:])
+	}
 	if len(pos) != 2 || (pos[0] != "customers" && pos[0] != "documents" && pos[0] != "receipts") {
-		return fmt.Errorf("usage: cobro import customers|documents|receipts FILE [flags]")
+		return fmt.Errorf("usage: cobro import customers|documents|receipts FILE [flags], or cobro import presets")
 	}
 	kind, path := pos[0], pos[1]
 	if snap.v != app.NoSnapshot && kind != "documents" {
@@ -156,21 +162,19 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	default:
 		return fmt.Errorf("--decimal must be comma or point")
 	}
+	if *dateFormat != "" {
+		if !slices.Contains(erpimport.DateFormats, *dateFormat) {
+			return fmt.Errorf("--date-format must be one of %s", strings.Join(erpimport.DateFormats, ", "))
+		}
+		opt.DateFormat = *dateFormat
+	}
 	if *format != "" {
 		opt.Format = erpimport.Format(strings.ToLower(*format))
 	} else {
 		opt.Format = erpimport.FormatFromName(path)
 	}
-	if *mapPath != "" {
-		f, err := os.Open(*mapPath)
-		if err != nil {
-			return err
-		}
-		opt.Mapping, err = erpimport.LoadMapping(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %w", *mapPath, err)
-		}
+	if opt.Mapping, err = loadMapping(*mapPath, *preset); err != nil {
+		return err
 	}
 	f, err := os.Open(path)
 	if err != nil {

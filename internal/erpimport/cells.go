@@ -2,9 +2,11 @@ package erpimport
 
 import (
 	"errors"
+	"fmt"
 	"hash/maphash"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"cobro/internal/civil"
@@ -25,7 +27,11 @@ type cellReader struct {
 	// double ("1234.5", "1E-3"), dates as serial day numbers.
 	rawNumbers bool
 	date1904   bool // the workbook counts its serials from 1904
-	seen       idSet
+	// slashOrder is the day-month order of the file's slashed dates
+	// when no date format was given: detected, or "" (JSON).
+	slashOrder      string
+	companyCurrency money.Currency
+	seen            idSet
 }
 
 func newCellReader(opt Options, mark money.DecimalMark) *cellReader {
@@ -33,8 +39,8 @@ func newCellReader(opt Options, mark money.DecimalMark) *cellReader {
 	if maxLen <= 0 {
 		maxLen = defaultMaxFieldLen
 	}
-	return &cellReader{file: opt.File, mark: mark, mapping: opt.Mapping, dateFormat: opt.Mapping.dateFormat(),
-		maxLen: maxLen, seen: newIDSet()}
+	return &cellReader{file: opt.File, mark: mark, mapping: opt.Mapping, dateFormat: opt.dateFormat(),
+		maxLen: maxLen, companyCurrency: opt.CompanyCurrency, seen: newIDSet()}
 }
 
 // cells is one record seen through its header: the text of a canonical
@@ -54,6 +60,9 @@ type row struct {
 	// reported are columns whose error was found before their cells were
 	// read (a JSON value of the wrong type): they are not judged again.
 	reported map[string]bool
+	// line2 says the row is a further line of the document before it
+	// (the mapping's lines): its id is not a repeat.
+	line2 bool
 }
 
 func (cr *cellReader) row(line int, c cells, errs []*RowError) *row {
@@ -61,6 +70,9 @@ func (cr *cellReader) row(line int, c cells, errs []*RowError) *row {
 }
 
 func (r *row) fail(column, value, code string, args ...string) {
+	if strings.HasPrefix(column, "@") {
+		column = r.cr.mapping.label(column)
+	}
 	r.errs = append(r.errs, newRowError(r.cr.file, r.line, column, value, code, args...))
 }
 
@@ -75,8 +87,48 @@ func (r *row) text(column string) (v string, ok bool) {
 		r.fail(column, v, "field_too_long", strconv.Itoa(r.cr.maxLen))
 		return "", false
 	}
+	if !utf8.ValidString(v) {
+		// A UTF-8 file with a row in another encoding: that row is
+		// refused rather than the whole file read as Windows-1252.
+		r.fail(column, strings.ToValidUTF8(v, "\ufffd"), "bad_encoding")
+		return "", false
+	}
+	if c, bad := control(v, column); bad {
+		r.fail(column, v, "control_character", fmt.Sprintf("U+%04X", c))
+		return "", false
+	}
+	if v == "" {
+		if c, ok := r.cr.mapping.constant(column); ok {
+			v = c
+			if column == "currency" && c == companyCurrency {
+				v = string(r.cr.companyCurrency)
+			}
+		}
+	}
 	return strings.TrimSpace(r.cr.mapping.value(column, v)), true
 }
+
+// control finds a control character in v: NUL and the other C0 and C1
+// controls, which no ERP means in a name or an id (SQLite would keep "N2\x00"
+// as another customer than "N2"; PostgreSQL refuses the whole file). Tab
+// and line breaks are text in free-text columns, never in an id or a code.
+func control(v, column string) (rune, bool) {
+	free := freeText[column]
+	for _, c := range v {
+		if !unicode.IsControl(c) {
+			continue
+		}
+		if free && (c == '\t' || c == '\n' || c == '\r') {
+			continue
+		}
+		return c, true
+	}
+	return 0, false
+}
+
+// freeText are the columns a person writes sentences in: a line break is
+// part of the text there.
+var freeText = map[string]bool{"name": true}
 
 // optional is a cell whose errors, if any, are already reported.
 func (r *row) optional(column string) string {
@@ -111,6 +163,9 @@ func (r *row) currency(column string) money.Currency {
 // bad (bad is reported). With no valid currency the amount is still read,
 // to report text that is no amount at all, but nothing is returned.
 func (r *row) amount(column string, cur money.Currency, required bool) (a money.Amount, ok bool) {
+	if parts := r.cr.mapping.sumsOf(column); parts != nil {
+		return r.sum(column, parts, cur, required)
+	}
 	v, ok := r.text(column)
 	if !ok {
 		return money.Amount{}, false
@@ -121,7 +176,55 @@ func (r *row) amount(column string, cur money.Currency, required bool) (a money.
 		}
 		return money.Amount{}, false
 	}
-	text, mark := signFirst(v), r.cr.mark
+	return r.parseAmount(column, v, cur)
+}
+
+// sum is a canonical amount the mapping computes from file columns, each
+// blank one counting zero; the errors of each are reported under its own
+// name.
+func (r *row) sum(column string, parts []sumPart, cur money.Currency, required bool) (money.Amount, bool) {
+	total, any, good := money.Zero(cur), false, true
+	for _, p := range parts {
+		v, ok := r.text(p.key)
+		if !ok {
+			good = false
+			continue
+		}
+		if v == "" {
+			continue
+		}
+		any = true
+		a, ok := r.parseAmount(p.header, v, cur)
+		if !ok {
+			good = false
+			continue
+		}
+		if p.neg {
+			a.Minor = -a.Minor // money.Parse never gives math.MinInt64
+		}
+		var err error
+		if total, err = total.Add(a); err != nil {
+			r.fail(column, "", "bad_amount")
+			good = false
+		}
+	}
+	if !any && good {
+		if required {
+			r.fail(column, "", "required")
+		}
+		return money.Amount{}, false
+	}
+	return total, good && cur.Valid()
+}
+
+// parseAmount reads v, a cell of column, as an amount of cur.
+func (r *row) parseAmount(column, v string, cur money.Currency) (money.Amount, bool) {
+	text, sym, _, shaped := splitAmount(v)
+	if !shaped {
+		r.fail(column, v, "bad_amount")
+		return money.Amount{}, false
+	}
+	mark := r.cr.mark
 	if r.cr.rawNumbers && isRawNumber(v) {
 		var exact bool
 		if text, exact = plainDecimal(v); !exact {
@@ -129,6 +232,16 @@ func (r *row) amount(column string, cur money.Currency, required bool) (a money.
 			return money.Amount{}, false
 		}
 		mark = money.MarkPoint
+	}
+	if sym != "" {
+		switch other, ok := symbolCurrency(sym, cur); {
+		case !knownSymbol(sym):
+			r.fail(column, v, "bad_amount")
+			return money.Amount{}, false
+		case !ok && cur.Valid():
+			r.fail(column, v, "currency_mismatch", other, string(cur))
+			return money.Amount{}, false
+		}
 	}
 	parseIn := cur
 	if !cur.Valid() {
@@ -138,7 +251,7 @@ func (r *row) amount(column string, cur money.Currency, required bool) (a money.
 	switch {
 	case err == nil:
 		return a, cur.Valid()
-	case !looksLikeAmount(text): // "12.00 €" is no amount, whatever its decimals
+	case !looksLikeAmount(text): // "diez" is no amount, whatever its decimals
 		r.fail(column, v, "bad_amount")
 	case errors.Is(err, money.ErrTooManyDecimals):
 		if cur.Valid() {
@@ -158,22 +271,13 @@ func otherMark(v string, mark money.DecimalMark) bool {
 	if !looksLikeAmount(v) {
 		return false
 	}
-	switch money.Sniff(v) {
+	switch evidence(v) {
 	case money.PointEvidence:
 		return mark == money.MarkComma
 	case money.CommaEvidence:
 		return mark == money.MarkPoint
 	}
 	return false
-}
-
-// signFirst moves a trailing minus to the front: SAP and other ERPs
-// export negative numbers as "45,00-".
-func signFirst(s string) string {
-	if len(s) > 1 && strings.HasSuffix(s, "-") && !strings.HasPrefix(s, "-") {
-		return "-" + strings.TrimSpace(s[:len(s)-1])
-	}
-	return s
 }
 
 // looksLikeAmount reports whether s has only what an amount written by a
@@ -195,9 +299,9 @@ func looksLikeAmount(s string) bool {
 	return digits
 }
 
-// date reads a date: YYYY-MM-DD or DD/MM/YYYY (as the mapping's
-// date_format allows), or an XLSX date serial. Years outside 1900–2999
-// are refused: in ERP files they are placeholders ("01/01/0001") or typos.
+// date reads a date in the date format given or detected (see
+// parseDate), or an XLSX date serial. Years outside 1900–2999 are
+// refused: in ERP files they are placeholders ("01/01/0001") or typos.
 func (r *row) date(column string, required bool) civil.Date {
 	v, ok := r.text(column)
 	if !ok {
@@ -216,22 +320,9 @@ func (r *row) date(column string, required bool) civil.Date {
 		}
 		return d
 	}
-	var d civil.Date
-	var err error
-	switch r.cr.dateFormat {
-	case "YYYY-MM-DD":
-		d, err = civil.Parse(v)
-	case "DD/MM/YYYY":
-		d, err = civil.ParseDMY(v)
-	default:
-		if strings.Contains(v, "/") {
-			d, err = civil.ParseDMY(v)
-		} else {
-			d, err = civil.Parse(v)
-		}
-	}
-	if err != nil || d.Year < 1900 || d.Year > 2999 {
-		r.fail(column, v, "bad_date")
+	d, code, args := parseDate(v, r.cr.dateFormat, r.cr.slashOrder)
+	if code != "" {
+		r.fail(column, v, code, args...)
 		return civil.Date{}
 	}
 	return d
@@ -239,7 +330,7 @@ func (r *row) date(column string, required bool) civil.Date {
 
 // unique reports a second occurrence of an id in the file.
 func (r *row) unique(column, id string) {
-	if id != "" && !r.cr.seen.add(id) {
+	if id != "" && !r.line2 && !r.cr.seen.add(id) {
 		r.fail(column, id, "duplicate_id")
 	}
 }

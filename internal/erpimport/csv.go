@@ -34,18 +34,26 @@ type csvSheet struct {
 	// maxRecord bounds the bytes of one row, so that a file with no line
 	// breaks, or a quote never closed, cannot fill the memory.
 	maxRecord int
+	warnings  []string // said once: how the file's encoding was read
 }
 
 func openCSV(src io.ReadSeeker, opt Options) (*csvSheet, error) {
-	cs, err := detectCharset(src, opt.File)
+	cs, badLine, err := detectCharset(src, opt.File)
 	if err != nil {
 		return nil, err
+	}
+	var warnings []string
+	switch {
+	case cs == cp1252Text:
+		warnings = append(warnings, fmt.Sprintf("%s: the file is not UTF-8 (from line %d): it is read as Windows-1252; check that accented names read right", opt.File, badLine))
+	case badLine > 0:
+		warnings = append(warnings, fmt.Sprintf("%s: line %d is not UTF-8, though the rest of the file is: the rows that are not UTF-8 are rejected (bad_encoding); save the file as UTF-8 and import it again", opt.File, badLine))
 	}
 	maxLen := opt.MaxFieldLen
 	if maxLen <= 0 {
 		maxLen = defaultMaxFieldLen
 	}
-	return &csvSheet{src: src, file: opt.File, charset: cs, maxRecord: max(1<<20, 64*4*maxLen)}, nil
+	return &csvSheet{src: src, file: opt.File, charset: cs, maxRecord: max(1<<20, 64*4*maxLen), warnings: warnings}, nil
 }
 
 func (s *csvSheet) close() {}
@@ -173,35 +181,65 @@ func separator(head []byte) rune {
 }
 
 // detectCharset reads the whole file once: a UTF-16 byte order mark means
-// UTF-16; otherwise any byte sequence that is not UTF-8 means
-// Windows-1252, where every byte is a character. Deciding on the first
-// kilobytes would misread a UTF-8 file whose first accent is on row
-// 100,000 — or a Windows-1252 one.
-func detectCharset(src io.ReadSeeker, file string) (charset, error) {
+// UTF-16; a file that is not UTF-8 and has no UTF-8 accent anywhere is
+// Windows-1252, where every byte is a character. A file with both — UTF-8
+// text and a row in another encoding, pasted from elsewhere — is UTF-8:
+// re-reading it all as Windows-1252 would garble every accented name, so
+// the rows that are not UTF-8 are refused instead (bad_encoding). badLine
+// is the first line (1-based) that is not UTF-8, 0 when every line is.
+// Deciding on the first kilobytes would misread a UTF-8 file whose first
+// accent is on row 100,000 — or a Windows-1252 one.
+func detectCharset(src io.ReadSeeker, file string) (cs charset, badLine int, err error) {
 	if err := rewind(src, file); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	buf := make([]byte, 64<<10)
-	carry := 0
+	carry, lines, sawUTF8 := 0, 0, false
 	for first := true; ; first = false {
 		n, err := io.ReadFull(src, buf[carry:])
 		data := buf[:carry+n]
 		if first && (bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF})) {
-			return utf16Text, nil
+			return utf16Text, 0, nil
 		}
 		last := err != nil
 		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-			return 0, newFileError(file, "read_error", err.Error(), err)
+			return 0, 0, newFileError(file, "read_error", err.Error(), err)
 		}
 		end := len(data)
 		if !last {
 			end = completeRunes(data)
 		}
-		if !utf8.Valid(data[:end]) {
-			return cp1252Text, nil
+		chunk := data[:end]
+		if utf8.Valid(chunk) {
+			sawUTF8 = sawUTF8 || bytes.ContainsFunc(chunk, func(r rune) bool { return r >= utf8.RuneSelf })
+			lines += bytes.Count(chunk, []byte{'\n'})
+		} else {
+			for i := 0; i < len(chunk); {
+				if b := chunk[i]; b < utf8.RuneSelf {
+					if b == '\n' {
+						lines++
+					}
+					i++
+					continue
+				}
+				r, size := utf8.DecodeRune(chunk[i:])
+				if r == utf8.RuneError && size == 1 {
+					if badLine == 0 {
+						badLine = lines + 1
+					}
+				} else {
+					sawUTF8 = true
+				}
+				i += size
+			}
 		}
-		if last {
-			return utf8Text, nil
+		switch {
+		case badLine > 0 && sawUTF8:
+			return utf8Text, badLine, nil
+		case last && badLine > 0:
+			return cp1252Text, badLine, nil
+		case last:
+			return utf8Text, 0, nil
 		}
 		carry = copy(buf, data[end:])
 	}

@@ -3,6 +3,7 @@ package erpimport
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -82,22 +83,44 @@ func TestEncodingIsDecidedOnTheWholeFile(t *testing.T) {
 	cases := map[string]struct {
 		data []byte
 		name string
+		// A UTF-8 file with one Latin-1 row keeps its UTF-8 names: the
+		// Latin-1 row is rejected, and a warning names its line.
+		errs    []string
+		warning string
 	}{
-		"UTF-8 across chunks":       {head, "Muñoz"},
-		"Windows-1252 at the end":   {append(slices.Clone(head), "Y,Pe\xf1a,EUR\n"...), "MuÃ±oz"},
-		"Windows-1252 at the start": {append([]byte("customer_id,name,currency\nY,Pe\xf1a,EUR\n"), head[len("customer_id,name,currency\n"):]...), "MuÃ±oz"},
+		"UTF-8 across chunks": {head, "Muñoz", nil, ""},
+		"Latin-1 row at the end": {append(slices.Clone(head), "Y,Pe\xf1a,EUR\n"...), "Muñoz",
+			[]string{fmt.Sprintf("%d:name:bad_encoding", bytes.Count(head, []byte("\n"))+1)},
+			fmt.Sprintf("c.csv: line %d is not UTF-8", bytes.Count(head, []byte("\n"))+1)},
+		"Latin-1 row at the start": {append([]byte("customer_id,name,currency\nY,Pe\xf1a,EUR\n"), head[len("customer_id,name,currency\n"):]...), "Muñoz",
+			[]string{"2:name:bad_encoding"}, "c.csv: line 2 is not UTF-8"},
+		"all Windows-1252": {[]byte("customer_id,name,currency\nZ,Mu\xf1oz,EUR\nY,Pe\xf1a \x80,EUR\n"), "Muñoz", nil,
+			"c.csv: the file is not UTF-8 (from line 2): it is read as Windows-1252"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			var got []string
-			_, err := ReadCustomers(bytes.NewReader(c.data), Options{File: "c.csv"}, func(r CustomerRow, errs []*RowError) error {
+			var errs []*RowError
+			sum, err := ReadCustomers(bytes.NewReader(c.data), Options{File: "c.csv"}, func(r CustomerRow, e []*RowError) error {
 				if r.ID == "Z" || r.ID == "Y" {
 					got = append(got, r.Name)
+				}
+				for _, e := range e {
+					if e.Code != "duplicate_id" { // the rows above repeat ids
+						errs = append(errs, e)
+					}
 				}
 				return nil
 			})
 			if err != nil || !slices.Contains(got, c.name) {
 				t.Fatalf("%v: names %q, want %q", err, got, c.name)
+			}
+			if w := where(errs); !slices.Equal(w, c.errs) && len(w)+len(c.errs) > 0 {
+				t.Errorf("errors %q, want %q", w, c.errs)
+			}
+			warned := slices.ContainsFunc(sum.Warnings, func(w string) bool { return c.warning != "" && strings.HasPrefix(w, c.warning) })
+			if warned != (c.warning != "") || (c.warning == "" && len(sum.Warnings) > 0) {
+				t.Errorf("warnings %q, want one starting %q", sum.Warnings, c.warning)
 			}
 		})
 	}
@@ -147,8 +170,8 @@ func TestFileErrors(t *testing.T) {
 	}{
 		{"empty", "", "empty_file", "c.csv: the file is empty"},
 		{"only blank lines", "\n\r\n \n", "empty_file", "c.csv: the file is empty"},
-		{"missing columns", "customer_id;nombre;moneda\nC-1;Bar;EUR\n", "missing_column", `c.csv: missing required columns: name, currency (the header read is "customer_id, nombre, moneda")`},
-		{"binary", "\x00\x01\x02\xff\xfe\x00garbage\x00", "missing_column", `c.csv: missing required columns: customer_id, name, currency (the header read is "\x00\x01\x02ÿþ\x00garbage\x00")`},
+		{"missing columns", "customer_id;nom;mon\nC-1;Bar;EUR\n", "missing_column", `c.csv: missing required columns: name, currency (the header read is "customer_id, nom, mon"); name the file's columns with a mapping (--map FILE) or a preset (--preset NAME; cobro import presets lists them)`},
+		{"binary", "\x00\x01\x02\xff\xfe\x00garbage\x00", "missing_column", `c.csv: missing required columns: customer_id, name, currency (the header read is "\x00\x01\x02ÿþ\x00garbage\x00"); name the file's columns with a mapping (--map FILE) or a preset (--preset NAME; cobro import presets lists them)`},
 		{"a row with no end", huge, "row_too_long", "c.csv: row 2 is too long for a row of an ERP file"},
 		{"no end of line at all", strings.Repeat("customer_id,", 200_000), "row_too_long", "c.csv: row 1 is too long for a row of an ERP file"},
 	}
@@ -176,11 +199,11 @@ func TestFileErrors(t *testing.T) {
 }
 
 func TestColumnWarnings(t *testing.T) {
-	res := readCusts(t, []byte("Customer ID,name,Observaciones,currency,NAME,Comercial,observaciones\nC-1,Bar,x,EUR,Otro,y,z\n"), Options{File: "c.csv"})
+	res := readCusts(t, []byte("Customer ID,name,Observaciones,currency,NAME,Almacén,observaciones\nC-1,Bar,x,EUR,Otro,y,z\n"), Options{File: "c.csv"})
 	if res.err != nil || len(res.rows) != 1 || res.rows[0].Name != "Bar" {
 		t.Fatalf("%v %+v", res.err, res.rows)
 	}
-	want := []string{"c.csv: columns ignored (not columns of cobro): Observaciones, Comercial, observaciones",
+	want := []string{"c.csv: columns ignored (not columns of cobro): Observaciones, Almacén, observaciones",
 		"c.csv: columns repeated (the first of each is read): NAME"}
 	if !slices.Equal(res.sum.Warnings, want) {
 		t.Fatalf("warnings %q", res.sum.Warnings)

@@ -75,7 +75,7 @@ func TestDocumentRules(t *testing.T) {
 		{name: "31 February", cells: map[string]string{"due_date": "31/02/2026"}, errs: []string{"due_date:bad_date"}},
 		{name: "month 13", cells: map[string]string{"issue_date": "2026-13-01"}, errs: []string{"issue_date:bad_date"}},
 		{name: "a placeholder year", cells: map[string]string{"issue_date": "01/01/0001"}, errs: []string{"issue_date:bad_date"}},
-		{name: "a date in words", cells: map[string]string{"due_date": "mañana", "paid_on": "2026/03/01"}, errs: []string{"due_date:bad_date", "paid_on:bad_date"}},
+		{name: "a date in words", cells: map[string]string{"due_date": "mañana", "paid_on": "2026/13/01"}, errs: []string{"due_date:bad_date", "paid_on:bad_date"}},
 		{name: "unknown currency", cells: map[string]string{"currency": "EUR0"}, errs: []string{"currency:unknown_currency"}},
 		{name: "unknown currency and text in amount", cells: map[string]string{"currency": "EURO", "amount": "diez"},
 			errs: []string{"amount:bad_amount", "currency:unknown_currency"}},
@@ -87,7 +87,19 @@ func TestDocumentRules(t *testing.T) {
 		{name: "three decimals in KWD", cells: map[string]string{"currency": "KWD", "amount": "10.125", "open_amount": "0.005"},
 			check: func(r DocumentRow) bool { return r.Amount == money.New(10125, "KWD") && r.Open.Minor == 5 }},
 		{name: "text in amount", cells: map[string]string{"amount": "diez"}, errs: []string{"amount:bad_amount"}},
-		{name: "currency symbol in amount", cells: map[string]string{"amount": "1210.00 €"}, errs: []string{"amount:bad_amount"}},
+		{name: "the row's currency symbol in amount", cells: map[string]string{"amount": "1210.00 €", "open_amount": "EUR 300.50"},
+			check: func(r DocumentRow) bool { return r.Amount.Minor == 121000 && r.Open.Minor == 30050 }},
+		{name: "another currency's symbol in amount", cells: map[string]string{"amount": "$1210.00", "open_amount": "300.50 GBP"},
+			errs: []string{"amount:currency_mismatch", "open_amount:currency_mismatch"}},
+		{name: "a symbol that is no currency", cells: map[string]string{"amount": "1210.00 eu"}, errs: []string{"amount:bad_amount"}},
+		{name: "a negative in parentheses", cells: map[string]string{"kind": "abono", "amount": "(1,210.00)", "open_amount": "(€10)"},
+			check: func(r DocumentRow) bool { return r.Amount.Minor == 121000 && r.Open.Minor == 1000 }},
+		{name: "parentheses on an invoice", cells: map[string]string{"amount": "(1210.00)"}, errs: []string{"amount:negative_amount"}},
+		{name: "a sign inside parentheses", cells: map[string]string{"amount": "(-1210.00)"}, errs: []string{"amount:bad_amount"}},
+		{name: "two signs", cells: map[string]string{"amount": "-1210.00-"}, errs: []string{"amount:bad_amount"}},
+		{name: "a sign after the symbol", cells: map[string]string{"kind": "abono", "amount": "€-1210.00", "open_amount": "-€10"},
+			check: func(r DocumentRow) bool { return r.Amount.Minor == 121000 && r.Open.Minor == 1000 }},
+		{name: "points that are no decimal mark", cells: map[string]string{"amount": "38.0.0"}, errs: []string{"amount:bad_amount"}},
 		{name: "an amount too large", cells: map[string]string{"amount": "99999999999999999999"}, errs: []string{"amount:bad_amount"}},
 		{name: "the other decimal mark", cells: map[string]string{"open_amount": "12,50"}, errs: []string{"open_amount:mixed_decimal"}},
 		{name: "open greater than amount", cells: map[string]string{"amount": "100.00", "open_amount": "150.00"}, errs: []string{"open_amount:open_exceeds_amount"}},
@@ -129,7 +141,9 @@ func TestDocumentRules(t *testing.T) {
 						row[col] = commaStyle(row[col])
 					}
 				}
-				res := readDocs(t, csvOf(sep, docHeader, row), Options{File: "d.csv", Decimal: mark})
+				// A Spanish-speaking company: slashed dates that read both
+				// ways are day first.
+				res := readDocs(t, csvOf(sep, docHeader, row), Options{File: "d.csv", Decimal: mark, Language: "es"})
 				if res.err != nil {
 					t.Fatal(res.err)
 				}

@@ -64,6 +64,25 @@ type Options struct {
 	Sheet   string // XLSX: the sheet to read (the first when empty)
 	// MaxFieldLen bounds any one field, in characters (default 1000).
 	MaxFieldLen int
+	// DateFormat, one of DateFormats, wins over the mapping's; "" leaves
+	// it to the mapping, or to detection.
+	DateFormat string
+	// Language is the company's ("es", "en"): a Spanish-speaking company
+	// writes 05/06/2026 day first, so a file whose slashed dates do not
+	// tell their order is read DD/MM/YYYY instead of refused.
+	Language string
+	// CompanyCurrency is what the mapping constant "currency": "company"
+	// gives.
+	CompanyCurrency money.Currency
+}
+
+// dateFormat is the date format asked for: the option's, else the
+// mapping's; "" to detect it.
+func (o Options) dateFormat() string {
+	if o.DateFormat != "" && o.DateFormat != "auto" {
+		return o.DateFormat
+	}
+	return o.Mapping.dateFormat()
 }
 
 // Summary is what a read found, beyond the rows.
@@ -73,6 +92,12 @@ type Summary struct {
 	Warnings []string
 	// Decimal is the decimal mark the amounts were read with.
 	Decimal money.DecimalMark
+	// Skipped counts the rows the mapping's skip_when left out.
+	Skipped int
+	// DateFormat is the format dates were read with, given or detected
+	// ("DD/MM/YYYY" when a file's slashed dates are day first); "" when
+	// nothing needed deciding.
+	DateFormat string
 }
 
 // CustomerRow is a customer from the ERP.
@@ -89,8 +114,11 @@ type CustomerRow struct {
 // returned (unpaid) item. Amounts are never negative; Kind says who owes
 // whom.
 type DocumentRow struct {
-	Line                       int
-	ID, CustomerID             string
+	Line           int
+	ID, CustomerID string
+	// CustomerName is the customer's name when the file has one (for
+	// customers created from their documents).
+	CustomerName               string
 	Kind                       string // "invoice", "credit_note" or "returned"
 	Number                     string // the ID when the file leaves it blank
 	IssueDate, DueDate, PaidOn civil.Date
@@ -112,6 +140,7 @@ type ReceiptRow struct {
 
 // A table is what one kind of row needs from a file's header.
 type table struct {
+	name     string   // what the rows are: customers, documents, receipts
 	columns  []string // every canonical column, in documentation order
 	required []string // the columns the header must have
 	oneOf    []string // the header must have at least one of these
@@ -119,18 +148,21 @@ type table struct {
 
 var (
 	customerTable = table{
+		name: "customers",
 		columns: []string{"customer_id", "name", "tax_id", "email", "phone", "language", "agent", "segment",
 			"credit_limit", "currency", "zone", "route"},
 		required: []string{"customer_id", "name", "currency"},
 	}
 	documentTable = table{
-		columns: []string{"document_id", "customer_id", "kind", "number", "issue_date", "due_date", "currency",
+		name: "documents",
+		columns: []string{"document_id", "customer_id", "customer_name", "kind", "number", "issue_date", "due_date", "currency",
 			"amount", "open_amount", "instrument", "status", "paid_on"},
 		// number may be left out: the id stands for it.
 		required: []string{"document_id", "customer_id", "kind", "issue_date", "due_date", "currency",
 			"amount", "open_amount"},
 	}
 	receiptTable = table{
+		name:    "receipts",
 		columns: []string{"collection_id", "receipt_number", "erp_receipt_id", "posted_on"},
 		oneOf:   []string{"collection_id", "receipt_number"},
 	}

@@ -27,7 +27,7 @@ func ExampleReadDocuments() {
 	// Output:
 	// 2 F-1 invoice EUR 1210.00 300.00 2026-10-01 promissory_note
 	// 3 A-1 credit_note EUR 45.00 45.00 2026-09-02 other
-	// open-items.csv: row 4, column "due_date": "31/02/2026" is not a valid date (YYYY-MM-DD or DD/MM/YYYY)
+	// open-items.csv: row 4, column "due_date": "31/02/2026" is not a valid date (DD/MM/YYYY)
 	// open-items.csv: row 4, column "amount": "99,999" has more decimals than EUR allows (2)
 	// 3 rows, 2 valid, decimal ',', <nil>
 }

@@ -52,6 +52,9 @@ func readJSON(src io.ReadSeeker, opt Options, t table, each rowFunc) (Summary, e
 		return sum, badJSON(err, "expected a JSON array of objects")
 	}
 	cr := newCellReader(opt, money.MarkPoint)
+	if isSpanish(opt.Language) {
+		cr.slashOrder = "DD/MM/YYYY" // nothing is detected in JSON: see parseDate
+	}
 	for ; ; line++ {
 		budget.allow(maxItemBytes)
 		if !dec.More() {

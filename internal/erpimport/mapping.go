@@ -31,12 +31,56 @@ type Mapping struct {
 	Values map[string]map[string]string `json:"values"`
 	// Decimal is "comma" or "point"; "" or "auto" detects it.
 	Decimal string `json:"decimal"`
-	// DateFormat is "YYYY-MM-DD", "DD/MM/YYYY", or "" or "auto" for
-	// either.
+	// DateFormat is one of DateFormats, or "" or "auto" to detect it.
 	DateFormat string `json:"date_format"`
+	// HeaderRow is the header's row number (1 = the first line); 0 finds
+	// it: the first row holding the required columns.
+	HeaderRow int `json:"header_row"`
+	// Constants give a canonical column the file lacks a value, or its
+	// blank cells a default.
+	Constants map[string]string `json:"constants"`
+	// Sums compute a canonical amount as the sum of file columns, each
+	// negated when written "-Column".
+	Sums map[string][]string `json:"sums"`
+	// SkipWhen skips the rows whose file column matches one of the
+	// patterns (case- and accent-insensitive, '*' any text).
+	SkipWhen map[string][]string `json:"skip_when"`
+	// Lines, when set, reads rows with the same document_id as the lines
+	// of one document.
+	Lines *Lines `json:"lines"`
+	// About says what export a preset reads; free text.
+	About string `json:"about"`
 
-	columns map[string]string            // folded header → canonical column
-	values  map[string]map[string]string // canonical column → folded code → value
+	columns   map[string]string            // folded header → canonical column
+	values    map[string]map[string]string // canonical column → folded code → value
+	constants map[string]string            // canonical column → value
+	sums      map[string][]sumPart         // canonical amount column → its parts
+	skip      []skipRule
+	lineSums  map[string]bool // canonical columns summed over a document's lines
+}
+
+// Lines says how a file that writes one row per invoice line is read: the
+// canonical columns in Sum are added up over a document's lines, every
+// other value must be the same on each.
+type Lines struct {
+	Sum []string `json:"sum"`
+}
+
+// DateFormats are the date formats a mapping or --date-format may name.
+var DateFormats = []string{"YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY", "YYYY/MM/DD"}
+
+// sumPart is one file column of a sum.
+type sumPart struct {
+	header string // as the mapping names it
+	key    string // "@" + folded header: how cells finds it
+	neg    bool
+}
+
+// skipRule skips a row whose column matches one of patterns (folded).
+type skipRule struct {
+	header   string
+	key      string
+	patterns []string
 }
 
 // canonical is every column a mapping may name, by its folded name.
@@ -118,13 +162,86 @@ func loadMapping(r io.Reader) (*Mapping, error) {
 	default:
 		return nil, fmt.Errorf("decimal must be comma, point or auto, not %q", m.Decimal)
 	}
-	switch m.DateFormat {
-	case "", "auto", "YYYY-MM-DD", "DD/MM/YYYY":
-	default:
-		return nil, fmt.Errorf("date_format must be YYYY-MM-DD, DD/MM/YYYY or auto, not %q", m.DateFormat)
+	if m.DateFormat != "" && m.DateFormat != "auto" && !slices.Contains(DateFormats, m.DateFormat) {
+		return nil, fmt.Errorf("date_format must be %s or auto, not %q", strings.Join(DateFormats, ", "), m.DateFormat)
+	}
+	if err := m.loadKeys(); err != nil {
+		return nil, err
 	}
 	return &m, nil
 }
+
+// loadKeys checks header_row, constants, sums, skip_when and lines.
+func (m *Mapping) loadKeys() error {
+	columns := names(canonical)
+	if m.HeaderRow < 0 {
+		return fmt.Errorf("header_row must be a row number (1 = the first line), not %d", m.HeaderRow)
+	}
+	m.constants = map[string]string{}
+	for _, col := range sortedKeys(m.Constants) {
+		c, ok := canonical[fold(col)]
+		if !ok {
+			return fmt.Errorf("constants: %q is not a column of cobro (%s)", col, columns)
+		}
+		v := strings.TrimSpace(m.Constants[col])
+		if known := closedLists[c]; known != nil && !known(v) && !known(m.value(c, v)) {
+			return fmt.Errorf("constants: %q is not a value cobro accepts in %s", v, c)
+		}
+		if c == "currency" && v != companyCurrency {
+			if _, err := money.ParseCurrency(v); err != nil {
+				return fmt.Errorf("constants: %q is not a known ISO 4217 currency (or %q, the company's)", v, companyCurrency)
+			}
+		}
+		m.constants[c] = v
+	}
+	m.sums = map[string][]sumPart{}
+	for _, col := range sortedKeys(m.Sums) {
+		c, ok := canonical[fold(col)]
+		if !ok || !amountColumns[c] {
+			return fmt.Errorf("sums: %q is not an amount column of cobro (amount, open_amount, credit_limit)", col)
+		}
+		if len(m.Sums[col]) == 0 {
+			return fmt.Errorf("sums of %s: name at least one column", c)
+		}
+		for _, part := range m.Sums[col] {
+			p := sumPart{header: strings.TrimSpace(part)}
+			if rest, neg := strings.CutPrefix(p.header, "-"); neg {
+				p.header, p.neg = strings.TrimSpace(rest), true
+			}
+			if p.header == "" {
+				return fmt.Errorf("sums of %s: a blank column name", c)
+			}
+			p.key = "@" + fold(p.header)
+			m.sums[c] = append(m.sums[c], p)
+		}
+	}
+	for _, col := range sortedKeys(m.SkipWhen) {
+		if strings.TrimSpace(col) == "" || len(m.SkipWhen[col]) == 0 {
+			return fmt.Errorf("skip_when: %q needs a column name and at least one value", col)
+		}
+		rule := skipRule{header: strings.TrimSpace(col), key: "@" + fold(col)}
+		for _, p := range m.SkipWhen[col] {
+			rule.patterns = append(rule.patterns, fold(p))
+		}
+		m.skip = append(m.skip, rule)
+	}
+	if m.Lines != nil {
+		// An empty sum is a file whose invoice-level amounts repeat on
+		// every line: the lines are only checked to agree.
+		m.lineSums = map[string]bool{}
+		for _, col := range m.Lines.Sum {
+			c, ok := canonical[fold(col)]
+			if !ok || (c != "amount" && c != "open_amount") {
+				return fmt.Errorf("lines: %q cannot be summed (amount, open_amount)", col)
+			}
+			m.lineSums[c] = true
+		}
+	}
+	return nil
+}
+
+// companyCurrency is the constant that gives rows the company's currency.
+const companyCurrency = "company"
 
 // column is the canonical column of a file's header (or JSON key): the
 // mapping's, else the header itself when it names a canonical column
@@ -165,10 +282,85 @@ func (m *Mapping) decimal() money.DecimalMark {
 }
 
 func (m *Mapping) dateFormat() string {
-	if m == nil {
+	if m == nil || m.DateFormat == "auto" {
 		return ""
 	}
 	return m.DateFormat
+}
+
+// constant is the mapping's value for a blank or absent column.
+func (m *Mapping) constant(column string) (string, bool) {
+	if m == nil {
+		return "", false
+	}
+	v, ok := m.constants[column]
+	return v, ok
+}
+
+func (m *Mapping) sumsOf(column string) []sumPart {
+	if m == nil {
+		return nil
+	}
+	return m.sums[column]
+}
+
+func (m *Mapping) sumsMap() map[string][]sumPart {
+	if m == nil {
+		return nil
+	}
+	return m.sums
+}
+
+// sumsColumn reports whether key ("@" and a folded header) is a part of
+// one of the mapping's sums.
+func (m *Mapping) sumsColumn(key string) bool {
+	for _, parts := range m.sumsMap() {
+		for _, p := range parts {
+			if p.key == key {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// label is the file's name of a column the mapping's sums or skip_when
+// name by key.
+func (m *Mapping) label(key string) string {
+	for _, parts := range m.sumsMap() {
+		for _, p := range parts {
+			if p.key == key {
+				return p.header
+			}
+		}
+	}
+	for _, r := range m.skipRules() {
+		if r.key == key {
+			return r.header
+		}
+	}
+	return strings.TrimPrefix(key, "@")
+}
+
+func (m *Mapping) lineSumsOf() map[string]bool {
+	if m == nil {
+		return nil
+	}
+	return m.lineSums
+}
+
+func (m *Mapping) headerRow() int {
+	if m == nil {
+		return 0
+	}
+	return m.HeaderRow
+}
+
+func (m *Mapping) skipRules() []skipRule {
+	if m == nil {
+		return nil
+	}
+	return m.skip
 }
 
 // sortedKeys makes errors the same from one run to the next.

@@ -85,7 +85,7 @@ func TestMappingErrors(t *testing.T) {
 		`{"values": {"status": {"P": "paid"}}}`:                      `"P" maps to "paid", which cobro does not accept in status`,
 		`{"values": {"language": {"P": "pt"}}}`:                      `"P" maps to "pt", which cobro does not accept in language`,
 		`{"decimal": "dot"}`:                                         `decimal must be comma, point or auto, not "dot"`,
-		`{"date_format": "MM/DD/YYYY"}`:                              `date_format must be YYYY-MM-DD, DD/MM/YYYY or auto`,
+		`{"date_format": "MM/YY/DD"}`:                                `date_format must be YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY, YYYY/MM/DD or auto`,
 		`{"columnz": {}}`:                                            `unknown field "columnz"`,
 		`{"columns": {"A": 1}}`:                                      `cannot unmarshal number`,
 		`[`:                                                          `unexpected EOF`,

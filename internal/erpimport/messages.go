@@ -22,7 +22,9 @@ var messages = map[string]message{
 	// Row errors: one cell, or one item of a JSON array.
 	"required":            {"is required", "es obligatorio"},
 	"field_too_long":      {"is longer than {1} characters", "tiene más de {1} caracteres"},
-	"bad_date":            {"{value} is not a valid date (YYYY-MM-DD or DD/MM/YYYY)", "{value} no es una fecha válida (AAAA-MM-DD o DD/MM/AAAA)"},
+	"bad_date":            {"{value} is not a valid date[ ({1})]", "{value} no es una fecha válida[ ({1})]"},
+	"ambiguous_date":      {"[{value}: ]cannot tell whether the dates are day/month or month/day[ ({1})]: pass --date-format DD/MM/YYYY or --date-format MM/DD/YYYY", "[{value}: ]no se puede saber si las fechas son día/mes o mes/día[ ({1})]: indique --date-format DD/MM/YYYY o --date-format MM/DD/YYYY"},
+	"date_order":          {"{value} is a date only as month/day or day/month, not {1} as the file's other dates are", "{value} solo es una fecha leyendo al revés día y mes, no {1} como las demás fechas del fichero"},
 	"bad_amount":          {"{value} is not an amount", "{value} no es un importe"},
 	"too_many_decimals":   {"{value} has more decimals than[ {1}] allows[ ({2})]", "{value} tiene más decimales de los que admite[ {1}][ ({2})]"},
 	"mixed_decimal":       {`{value} uses the other decimal mark: the file's amounts use "{1}"`, `{value} usa el otro separador decimal: los importes del fichero usan "{1}"`},
@@ -30,6 +32,7 @@ var messages = map[string]message{
 	"currency_mismatch":   {"the currencies do not match[ ({1} ≠ {2})]", "las monedas no coinciden[ ({1} ≠ {2})]"},
 	"negative_amount":     {"[{value} ]must not be negative", "[{value} ]no puede ser negativo"},
 	"open_exceeds_amount": {"the open amount[ {1}] is greater than the amount[ {2}]", "el importe pendiente[ {1}] es mayor que el importe[ {2}]"},
+	"line_mismatch":       {"[{value} ]differs from row {1}, a line of the same document[ ({2})]: the lines of one document must agree", "[{value} ]no coincide con la fila {1}, línea del mismo documento[ ({2})]: las líneas de un documento deben coincidir"},
 	"duplicate_id":        {"{value} appears more than once in the file (the first one stands)", "{value} aparece más de una vez en el fichero (vale la primera)"},
 	"bad_kind":            {"{value} is not a document kind (invoice, credit_note, returned)", "{value} no es un tipo de documento (invoice, credit_note, returned)"},
 	"bad_status":          {"{value} is not a status (blank, or disputed)", "{value} no es un estado (vacío, o disputed)"},
@@ -40,6 +43,7 @@ var messages = map[string]message{
 	"bad_value":           {"has a value of the wrong type[: {1}]", "tiene un valor de tipo incorrecto[: {1}]"},
 	"too_deep":            {"is nested deeper than {1} levels", "está anidado a más de {1} niveles"},
 	"bad_encoding":        {"is not UTF-8 text", "no es texto UTF-8"},
+	"control_character":   {"{value} holds a control character ({1}), which no name or id has", "{value} contiene un carácter de control ({1}), que ningún nombre ni código tiene"},
 	// Row errors package app finds against the database.
 	"unknown_customer":   {"there is no customer[ {value}] in cobro: import the customers first", "no existe el cliente[ {value}] en cobro: importe antes los clientes"},
 	"currency_change":    {"the currency of an existing customer cannot change[ (to {value})]", "la moneda de un cliente existente no puede cambiar[ (a {value})]"},
@@ -50,9 +54,11 @@ var messages = map[string]message{
 
 	// File errors: the whole file stops.
 	"empty_file":        {"the file is empty", "el fichero está vacío"},
-	"missing_column":    {"missing required columns: {1}[ (the header read is {2})]", "faltan columnas obligatorias: {1}[ (la cabecera leída es {2})]"},
+	"missing_column":    {"missing required columns: {1}[ (the header read is {2})]; name the file's columns with a mapping (--map FILE) or a preset (--preset NAME; cobro import presets lists them)", "faltan columnas obligatorias: {1}[ (la cabecera leída es {2})]; indique las columnas del fichero con un fichero de correspondencias (--map FICHERO) o una plantilla (--preset NOMBRE; cobro import presets las lista)"},
 	"ambiguous_decimal": {"cannot tell whether a comma or a point separates the decimals[ ({1})]: pass --decimal comma or --decimal point", "no se puede saber si la coma o el punto separa los decimales[ ({1})]: indique --decimal comma o --decimal point"},
 	"row_too_long":      {"row {1} is too long for a row of an ERP file", "la fila {1} es demasiado larga para una fila de un fichero del ERP"},
+	"cell_too_long":     {"a cell of {1} is longer than {2} MiB: not a workbook an ERP wrote", "una celda de {1} ocupa más de {2} MiB: no es un libro que haya escrito un ERP"},
+	"too_large":         {"the workbook unzips to more than {1} MiB", "el libro descomprimido ocupa más de {1} MiB"},
 	"bad_csv":           {"cannot read the file as CSV[: {1}]", "el fichero no se puede leer como CSV[: {1}]"},
 	"bad_xlsx":          {"not a readable XLSX workbook[: {1}]", "no es un libro XLSX legible[: {1}]"},
 	"bad_json":          {"not valid JSON[: {1}]", "JSON no válido[: {1}]"},

@@ -125,14 +125,14 @@ func TestDocsListEveryCode(t *testing.T) {
 }
 
 func TestLocalized(t *testing.T) {
-	e := newRowError("clientes.csv", 14, "due_date", "31/02/2026", "bad_date")
-	if got := e.Error(); got != `clientes.csv: row 14, column "due_date": "31/02/2026" is not a valid date (YYYY-MM-DD or DD/MM/YYYY)` {
+	e := newRowError("clientes.csv", 14, "due_date", "31/02/2026", "bad_date", "DD/MM/YYYY")
+	if got := e.Error(); got != `clientes.csv: row 14, column "due_date": "31/02/2026" is not a valid date (DD/MM/YYYY)` {
 		t.Errorf("English: %s", got)
 	}
 	if got := e.Localized("en"); got != e.Error() {
 		t.Errorf("Localized(en): %s", got)
 	}
-	if got := e.Localized("es-ES"); got != `clientes.csv: fila 14, columna "due_date": "31/02/2026" no es una fecha válida (AAAA-MM-DD o DD/MM/AAAA)` {
+	if got := e.Localized("es-ES"); got != `clientes.csv: fila 14, columna "due_date": "31/02/2026" no es una fecha válida (DD/MM/YYYY)` {
 		t.Errorf("Spanish: %s", got)
 	}
 	e = newRowError("d.csv", 3, "open_amount", "60,00", "open_exceeds_amount", "60.00", "50.00")
@@ -151,8 +151,8 @@ func TestLocalized(t *testing.T) {
 		t.Errorf("unknown code: %s", got)
 	}
 	fe := newFileError("f.csv", "missing_column", "name, currency", nil, `"id;nombre"`)
-	if fe.Error() != `f.csv: missing required columns: name, currency (the header read is "id;nombre")` ||
-		fe.Localized("es") != `f.csv: faltan columnas obligatorias: name, currency (la cabecera leída es "id;nombre")` {
+	if fe.Error() != `f.csv: missing required columns: name, currency (the header read is "id;nombre"); name the file's columns with a mapping (--map FILE) or a preset (--preset NAME; cobro import presets lists them)` ||
+		fe.Localized("es") != `f.csv: faltan columnas obligatorias: name, currency (la cabecera leída es "id;nombre"); indique las columnas del fichero con un fichero de correspondencias (--map FICHERO) o una plantilla (--preset NOMBRE; cobro import presets las lista)` {
 		t.Errorf("%s / %s", fe.Error(), fe.Localized("es"))
 	}
 	fe = newFileError("f.csv", "ambiguous_decimal", "", nil)

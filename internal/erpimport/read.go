@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -25,10 +24,30 @@ func ReadCustomers(src io.ReadSeeker, opt Options, fn func(CustomerRow, []*RowEr
 
 // ReadDocuments reads documents as ReadCustomers reads customers.
 func ReadDocuments(src io.ReadSeeker, opt Options, fn func(DocumentRow, []*RowError) error) (Summary, error) {
-	return read(src, opt, documentTable, func(cr *cellReader, r *row) error {
+	if opt.Mapping.lineSumsOf() == nil {
+		return read(src, opt, documentTable, func(cr *cellReader, r *row) error {
+			d := cr.document(r)
+			return fn(d, r.errs)
+		})
+	}
+	g := &lineGroups{sums: opt.Mapping.lineSums, fn: fn, file: opt.File}
+	if g.file == "" {
+		g.file = "input"
+	}
+	sum, err := read(src, opt, documentTable, func(cr *cellReader, r *row) error {
+		id := strings.TrimSpace(r.cells("document_id"))
+		r.line2 = g.open && id != "" && id == g.doc.ID
 		d := cr.document(r)
-		return fn(d, r.errs)
+		return g.add(d, r.errs, r.line2)
 	})
+	if err == nil {
+		err = g.flush()
+	}
+	if sum.Rows > 0 {
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%s: %d lines read as %d documents", g.file, g.lines, g.docs))
+	}
+	sum.Rows, sum.Valid, sum.Rejected = g.docs, g.valid, g.docs-g.valid
+	return sum, err
 }
 
 // ReadReceipts reads the ERP's receipts of cobro's collections as
@@ -82,10 +101,18 @@ func read(src io.ReadSeeker, opt Options, t table, each rowFunc) (Summary, error
 		return Summary{}, err
 	}
 	defer sh.close()
-	sum := Summary{Decimal: opt.Decimal}
-	if opt.Decimal == money.MarkUnknown {
-		if sum.Decimal, err = detectDecimal(sh, opt, t); err != nil {
+	sum := Summary{Decimal: opt.Decimal, DateFormat: opt.dateFormat()}
+	needMark, needOrder := opt.Decimal == money.MarkUnknown, sum.DateFormat == ""
+	if needMark || needOrder {
+		mark, order, err := detect(sh, opt, t, needMark, needOrder)
+		if err != nil {
 			return sum, err
+		}
+		if needMark {
+			sum.Decimal = mark
+		}
+		if needOrder {
+			sum.DateFormat = order
 		}
 	}
 	recs, err := sh.records()
@@ -93,19 +120,25 @@ func read(src io.ReadSeeker, opt Options, t table, each rowFunc) (Summary, error
 		return sum, err
 	}
 	defer recs.close()
-	header, err := readHeader(recs, opt)
+	_, lay, err := findHeader(recs, opt, t)
 	if err != nil {
 		return sum, err
 	}
-	cols, warnings, err := header.columns(t)
-	if err != nil {
-		return sum, err
+	if c, ok := sh.(*csvSheet); ok {
+		sum.Warnings = append(sum.Warnings, c.warnings...)
 	}
-	sum.Warnings = warnings
+	sum.Warnings = append(sum.Warnings, lay.warnings...)
 	cr := newCellReader(opt, sum.Decimal)
+	if needOrder {
+		cr.slashOrder = sum.DateFormat
+		if cr.slashOrder == "" && isSpanish(opt.Language) {
+			cr.slashOrder = "DD/MM/YYYY"
+		}
+	}
 	if x, ok := sh.(*xlsxSheet); ok {
 		cr.rawNumbers, cr.date1904 = true, x.date1904
 	}
+	cols := lay.cols
 	var rec []string
 	get := func(col string) string {
 		if i, ok := cols[col]; ok && i < len(rec) {
@@ -117,12 +150,19 @@ func read(src io.ReadSeeker, opt Options, t table, each rowFunc) (Summary, error
 		var line int
 		rec, line, err = recs.next()
 		if errors.Is(err, io.EOF) {
+			if sum.Skipped > 0 {
+				sum.Warnings = append(sum.Warnings, fmt.Sprintf("%s: %d rows skipped (skip_when)", opt.File, sum.Skipped))
+			}
 			return sum, nil
 		}
 		if err != nil {
 			return sum, err
 		}
 		if blank(rec) {
+			continue
+		}
+		if skipped(opt.Mapping, get) {
+			sum.Skipped++
 			continue
 		}
 		sum.Rows++
@@ -137,75 +177,6 @@ func read(src io.ReadSeeker, opt Options, t table, each rowFunc) (Summary, error
 			return sum, err
 		}
 	}
-}
-
-// header is a file's first row that is not blank.
-type header struct {
-	file  string
-	names []string // as in the file
-	canon []string // the canonical column of each, as named or mapped
-}
-
-func readHeader(recs records, opt Options) (*header, error) {
-	for {
-		rec, _, err := recs.next()
-		if errors.Is(err, io.EOF) {
-			return nil, newFileError(opt.File, "empty_file", "", nil)
-		}
-		if err != nil {
-			return nil, err
-		}
-		if blank(rec) {
-			continue
-		}
-		h := &header{file: opt.File, names: slices.Clone(rec), canon: make([]string, len(rec))}
-		for i, name := range rec {
-			h.canon[i] = opt.Mapping.column(name)
-		}
-		return h, nil
-	}
-}
-
-// columns finds where each canonical column of t is. Columns t does not
-// know, and repeated ones, are warnings; missing required ones stop the
-// file.
-func (h *header) columns(t table) (map[string]int, []string, error) {
-	cols := map[string]int{}
-	var unknown, repeated, missing []string
-	for i, c := range h.canon {
-		name := strings.TrimSpace(h.names[i])
-		switch {
-		case c == "":
-			continue
-		case !slices.Contains(t.columns, c):
-			unknown = append(unknown, name)
-		case hasKey(cols, c):
-			repeated = append(repeated, name)
-		default:
-			cols[c] = i
-		}
-	}
-	for _, c := range t.required {
-		if !hasKey(cols, c) {
-			missing = append(missing, c)
-		}
-	}
-	if len(t.oneOf) > 0 && !slices.ContainsFunc(t.oneOf, func(c string) bool { return hasKey(cols, c) }) {
-		missing = append(missing, strings.Join(t.oneOf, " or "))
-	}
-	if len(missing) > 0 {
-		// The header as read tells a wrong separator or encoding.
-		read := strconv.Quote(clipTo(strings.Join(h.names, ", "), 200))
-		return nil, nil, newFileError(h.file, "missing_column", strings.Join(missing, ", "), nil, read)
-	}
-	var warnings []string
-	if len(unknown) > 0 {
-		warnings = append(warnings, fmt.Sprintf("%s: columns ignored (not columns of cobro): %s", h.file, strings.Join(unknown, ", ")))
-	}
-	if len(repeated) > 0 {
-		warnings = append(warnings, fmt.Sprintf("%s: columns repeated (the first of each is read): %s", h.file, strings.Join(repeated, ", ")))
-	}
-	return cols, warnings, nil
 }
 
 func hasKey(m map[string]int, k string) bool {

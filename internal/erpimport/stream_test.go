@@ -50,7 +50,7 @@ func TestStreamsLargeFiles(t *testing.T) {
 			st, _ := f.Stat()
 			base := heapInUse()
 			peak, n := base, 0
-			sum, err := ReadDocuments(f, Options{File: filepath.Base(c.path)}, func(r DocumentRow, errs []*RowError) error {
+			sum, err := ReadDocuments(f, Options{File: filepath.Base(c.path), Language: "es"}, func(r DocumentRow, errs []*RowError) error {
 				if len(errs) > 0 {
 					return fmt.Errorf("row %d: %v", r.Line, errs[0])
 				}

@@ -31,7 +31,7 @@ func TestTestdataFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dres := readDocs(t, data, Options{File: "documents.json"})
+	dres := readDocs(t, data, Options{File: "documents.json", Language: "es"})
 	if dres.err != nil {
 		t.Fatal(dres.err)
 	}

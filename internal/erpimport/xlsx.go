@@ -1,6 +1,10 @@
 package erpimport
 
 import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -25,13 +29,28 @@ type xlsxSheet struct {
 // a sheet of millions of rows does not.
 const maxUnzipped = 2 << 30
 
+// maxToken bounds one cell's text, or any one XML tag, in a workbook's
+// parts, as rowGuard bounds a CSV row: a 1.5 MB workbook holding one cell
+// of 1.5 GB stops here, after unzipping a megabyte of it, instead of
+// filling the memory when excelize reads the cell.
+const maxToken = 1 << 20
+
 func openXLSX(src io.ReadSeeker, opt Options) (*xlsxSheet, error) {
 	if err := rewind(src, opt.File); err != nil {
 		return nil, err
 	}
+	// excelize reads the whole zip into memory anyway: read it once, and
+	// check its parts before excelize unzips them.
+	data, err := io.ReadAll(src)
+	if err != nil {
+		return nil, newFileError(opt.File, "read_error", err.Error(), err)
+	}
+	if err := checkZip(data, opt.File, maxUnzipped, maxToken); err != nil {
+		return nil, err
+	}
 	// Raw values: numbers as stored ("1234.5", never "1,234.50" as some
 	// number format shows them), dates as serial day numbers.
-	f, err := excelize.OpenReader(src, excelize.Options{RawCellValue: true, UnzipSizeLimit: maxUnzipped})
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true, UnzipSizeLimit: maxUnzipped})
 	if err != nil {
 		return nil, newFileError(opt.File, "bad_xlsx", err.Error(), err)
 	}
@@ -52,6 +71,68 @@ func openXLSX(src io.ReadSeeker, opt Options) (*xlsxSheet, error) {
 }
 
 func (s *xlsxSheet) close() { s.f.Close() }
+
+// checkZip unzips every part of a workbook once, counting the bytes as
+// they come out (a zip's declared sizes can lie), and stops at the first
+// part that takes the whole past total bytes (too_large) or that holds a
+// run of more than token bytes without a '<' (cell_too_long): every cell
+// value and every tag of a sheet is such a run. A file that is no zip is
+// left for excelize to refuse with its own words.
+func checkZip(data []byte, file string, total, token int64) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil
+	}
+	var unzipped int64
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			return newFileError(file, "bad_xlsx", err.Error(), err)
+		}
+		n, err := longestRun(bufio.NewReaderSize(rc, 64<<10), token, total-unzipped)
+		rc.Close()
+		unzipped += n
+		switch {
+		case errors.Is(err, errTokenTooLong):
+			return newFileError(file, "cell_too_long", zf.Name, err, strconv.Itoa(int(token>>20)))
+		case errors.Is(err, errTooLarge):
+			return newFileError(file, "too_large", strconv.Itoa(int(total>>20)), err)
+		case err != nil:
+			return newFileError(file, "bad_xlsx", fmt.Sprintf("%s: %v", zf.Name, err), err)
+		}
+	}
+	return nil
+}
+
+var (
+	errTokenTooLong = errors.New("cell too long")
+	errTooLarge     = errors.New("workbook too large")
+)
+
+// longestRun reads r to its end, failing as soon as more than token bytes
+// come without a '<', or more than budget bytes in all. n is the bytes
+// read.
+func longestRun(r *bufio.Reader, token, budget int64) (n int64, err error) {
+	var run int64
+	for {
+		chunk, err := r.ReadSlice('<')
+		n += int64(len(chunk))
+		run += int64(len(chunk))
+		switch {
+		case run > token:
+			return n, errTokenTooLong
+		case n > budget:
+			return n, errTooLarge
+		case err == nil:
+			run = 0
+		case errors.Is(err, bufio.ErrBufferFull):
+		case errors.Is(err, io.EOF):
+			return n, nil
+		default:
+			return n, err
+		}
+	}
+}
 
 func (s *xlsxSheet) records() (records, error) {
 	rows, err := s.f.Rows(s.name)
