@@ -47,15 +47,16 @@ const (
 	SettleInstrument Action = "collection.settle" // clear or return a cheque or promissory note
 	ManageCompany    Action = "company.manage"
 	ReadConflicts    Action = "conflicts.read"
-	ReadJobs         Action = "jobs.read" // the background jobs' page
+	ReadJobs         Action = "jobs.read"  // the background jobs' page
+	RetryJob         Action = "jobs.retry" // queue a dead job again
 )
 
 var grants = map[Role][]Action{
-	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ReadConflicts, ReadJobs},
+	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ReadConflicts, ReadJobs, RetryJob},
 	Integration:    {ReadLedger, Import, RecordCollection, AckCollection, ReadConflicts},
 	Agent:          {ReadLedger, RecordCollection},
 	Supervisor:     {ReadLedger, RecordCollection, ReadConflicts},
-	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ReadConflicts, ReadJobs},
+	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ReadConflicts, ReadJobs, RetryJob},
 	Management:     {ReadLedger, ReadConflicts},
 }
 

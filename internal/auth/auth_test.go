@@ -17,12 +17,12 @@ func TestGrants(t *testing.T) {
 		may   []Action
 		mayNt []Action
 	}{
-		{Admin, append([]Action{ReadLedger, ManageCompany, ReadConflicts, ReadJobs}, moneyActions...), nil},
-		{Integration, []Action{ReadLedger, Import, RecordCollection, AckCollection}, []Action{VoidCollection, SettleInstrument, ManageCompany, ReadJobs}},
-		{Agent, []Action{ReadLedger, RecordCollection}, []Action{Import, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ReadConflicts, ReadJobs}},
-		{Supervisor, []Action{ReadLedger, RecordCollection, ReadConflicts}, []Action{Import, VoidCollection, ManageCompany, ReadJobs}},
-		{Administration, append([]Action{ReadLedger, ReadConflicts, ReadJobs}, moneyActions...), []Action{ManageCompany}},
-		{Management, []Action{ReadLedger, ReadConflicts}, append([]Action{ManageCompany, ReadJobs}, moneyActions...)},
+		{Admin, append([]Action{ReadLedger, ManageCompany, ReadConflicts, ReadJobs, RetryJob}, moneyActions...), nil},
+		{Integration, []Action{ReadLedger, Import, RecordCollection, AckCollection}, []Action{VoidCollection, SettleInstrument, ManageCompany, ReadJobs, RetryJob}},
+		{Agent, []Action{ReadLedger, RecordCollection}, []Action{Import, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ReadConflicts, ReadJobs, RetryJob}},
+		{Supervisor, []Action{ReadLedger, RecordCollection, ReadConflicts}, []Action{Import, VoidCollection, ManageCompany, ReadJobs, RetryJob}},
+		{Administration, append([]Action{ReadLedger, ReadConflicts, ReadJobs, RetryJob}, moneyActions...), []Action{ManageCompany}},
+		{Management, []Action{ReadLedger, ReadConflicts}, append([]Action{ManageCompany, ReadJobs, RetryJob}, moneyActions...)},
 		{Role("nobody"), nil, append([]Action{ReadLedger}, moneyActions...)},
 	} {
 		a := Actor{Name: "x", Role: c.role}

@@ -95,7 +95,8 @@ type group struct {
 type periodic struct {
 	kind     string
 	schedule Schedule
-	last     string // the last period this runner enqueued
+	last     string    // the last period this runner enqueued
+	at       time.Time // when; a recurring job's row is ensured again hourly
 }
 
 // Runner claims and runs jobs.
@@ -107,7 +108,9 @@ type Runner struct {
 	groups  []group  // kinds by lease, for claims
 	mu      sync.Mutex
 	periods []*periodic
-	metrics *metrics
+	// recurring kinds: one row each, run again every interval after success.
+	recurring map[string]time.Duration
+	metrics   *metrics
 }
 
 // New returns a runner on db. Register kinds and schedules before Run.
@@ -128,7 +131,7 @@ func New(db *store.DB, cfg Config) *Runner {
 		cfg.Jitter = rand.Float64
 	}
 	cfg.Owner = fmt.Sprintf("%s/%08x", cfg.Owner, rand.Uint32())
-	return &Runner{db: db, cfg: cfg, kinds: map[string]Kind{}, metrics: newMetrics(db)}
+	return &Runner{db: db, cfg: cfg, kinds: map[string]Kind{}, recurring: map[string]time.Duration{}, metrics: newMetrics(db)}
 }
 
 // Owner is the name this runner claims leases under.
@@ -172,6 +175,26 @@ func (r *Runner) Every(kind string, s Schedule) {
 	r.periods = append(r.periods, &periodic{kind: kind, schedule: s})
 }
 
+// recurringPeriod is the one "period" of a recurring job: its unique key
+// is kind@recurring, a single row for ever.
+const recurringPeriod = "recurring"
+
+// Recurring makes the registered kind one job that runs again every
+// interval after it succeeds, on whichever runner claims it, and never on
+// two at once: a poller (the outbox's delivery claiming batches of due
+// rows) without a row per run. A failure is retried with the kind's
+// backoff and, after its last attempt, the job is dead like any other
+// (visible, and retried from the jobs page).
+func (r *Runner) Recurring(kind string, interval time.Duration) {
+	if _, ok := r.kinds[kind]; !ok {
+		panic("jobs: recurring schedule for unregistered kind " + kind)
+	}
+	r.recurring[kind] = interval
+	r.periods = append(r.periods, &periodic{kind: kind, schedule: func(context.Context, time.Time) (string, error) {
+		return recurringPeriod, nil
+	}})
+}
+
 // Enqueue adds a job of a registered kind, due at runAt. A job with the
 // same uniqueKey (when not empty) is added once: created reports whether
 // this call added it.
@@ -199,7 +222,7 @@ func (r *Runner) schedule(ctx context.Context) {
 			r.cfg.Log.Error("job schedule", "kind", p.kind, "err", err)
 			continue
 		}
-		if period == "" || period == p.last {
+		if period == "" || (period == p.last && (period != recurringPeriod || now.Sub(p.at) < time.Hour)) {
 			continue
 		}
 		k := r.kinds[p.kind]
@@ -211,7 +234,7 @@ func (r *Runner) schedule(ctx context.Context) {
 			}
 			continue
 		}
-		p.last = period
+		p.last, p.at = period, now
 	}
 }
 
@@ -344,7 +367,12 @@ func (r *Runner) run(ctx context.Context, sj store.Job) {
 	case err != nil && ctx.Err() != nil:
 		outcome, werr = "released", r.db.ReleaseJob(wctx, j.ID, j.Fence, now)
 	case err == nil:
-		outcome, werr = "done", r.db.FinishJob(wctx, j.ID, j.Fence, now)
+		outcome = "done"
+		if every, ok := r.recurring[j.Kind]; ok {
+			werr = r.db.RescheduleJob(wctx, j.ID, j.Fence, now.Add(every), now)
+		} else {
+			werr = r.db.FinishJob(wctx, j.ID, j.Fence, now)
+		}
 	default:
 		var perm *PermanentError
 		dead := errors.As(err, &perm) || j.Attempt >= j.MaxAttempts

@@ -117,6 +117,7 @@ var routes = []route{
 	{"POST /debts/lists", false, (*Server).saveList},
 	{"POST /debts/lists/{id}/delete", false, (*Server).deleteList},
 	{"GET /jobs", false, (*Server).jobList},
+	{"POST /jobs/{id}/retry", false, (*Server).jobRetry},
 }
 
 // Patterns lists the page routes (for tests).
