@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"cobro/internal/auth"
@@ -15,6 +14,7 @@ type JobView struct {
 	// Period is the period a periodic job ran for; empty for others.
 	Period                string
 	State                 string
+	Recurring             bool // run again an interval after each success; Period is empty
 	Attempts, MaxAttempts int
 	RunAt                 time.Time
 	LeaseOwner            string
@@ -79,8 +79,9 @@ func (a *App) Jobs(ctx context.Context, actor auth.Actor, state string, limit in
 		v := JobView{ID: j.ID, Kind: j.Kind, State: string(j.State), Attempts: j.Attempts, MaxAttempts: j.MaxAttempts,
 			RunAt: j.RunAt, LeaseOwner: j.LeaseOwner, LeaseUntil: j.LeaseUntil, LastError: j.LastError,
 			UpdatedAt: j.UpdatedAt, FinishedAt: j.FinishedAt}
-		if p, ok := strings.CutPrefix(j.UniqueKey, j.Kind+"@"); ok {
-			v.Period = p
+		v.Period = j.Period()
+		if v.Period == store.RecurringPeriod {
+			v.Period, v.Recurring = "", true
 		}
 		b.Jobs = append(b.Jobs, v)
 	}

@@ -175,10 +175,6 @@ func (r *Runner) Every(kind string, s Schedule) {
 	r.periods = append(r.periods, &periodic{kind: kind, schedule: s})
 }
 
-// recurringPeriod is the one "period" of a recurring job: its unique key
-// is kind@recurring, a single row for ever.
-const recurringPeriod = "recurring"
-
 // Recurring makes the registered kind one job that runs again every
 // interval after it succeeds, on whichever runner claims it, and never on
 // two at once: a poller (the outbox's delivery claiming batches of due
@@ -191,7 +187,7 @@ func (r *Runner) Recurring(kind string, interval time.Duration) {
 	}
 	r.recurring[kind] = interval
 	r.periods = append(r.periods, &periodic{kind: kind, schedule: func(context.Context, time.Time) (string, error) {
-		return recurringPeriod, nil
+		return store.RecurringPeriod, nil
 	}})
 }
 
@@ -207,9 +203,6 @@ func (r *Runner) Enqueue(ctx context.Context, kind, uniqueKey, payload string, r
 		MaxAttempts: k.MaxAttempts}, r.cfg.Now())
 }
 
-// periodKey is the unique key of a periodic job's run for period.
-func periodKey(kind, period string) string { return kind + "@" + period }
-
 // schedule enqueues the periodic jobs due now, once per period per runner
 // (the unique key makes it once across runners).
 func (r *Runner) schedule(ctx context.Context) {
@@ -222,11 +215,11 @@ func (r *Runner) schedule(ctx context.Context) {
 			r.cfg.Log.Error("job schedule", "kind", p.kind, "err", err)
 			continue
 		}
-		if period == "" || (period == p.last && (period != recurringPeriod || now.Sub(p.at) < time.Hour)) {
+		if period == "" || (period == p.last && (period != store.RecurringPeriod || now.Sub(p.at) < time.Hour)) {
 			continue
 		}
 		k := r.kinds[p.kind]
-		_, _, err = r.db.EnqueueJob(ctx, store.NewJob{Kind: p.kind, UniqueKey: periodKey(p.kind, period), RunAt: now,
+		_, _, err = r.db.EnqueueJob(ctx, store.NewJob{Kind: p.kind, UniqueKey: store.PeriodKey(p.kind, period), RunAt: now,
 			MaxAttempts: k.MaxAttempts}, now)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -316,10 +309,7 @@ func (r *Runner) Run(ctx context.Context) error {
 func (r *Runner) run(ctx context.Context, sj store.Job) {
 	k := r.kinds[sj.Kind]
 	j := Job{ID: sj.ID, Kind: sj.Kind, Payload: sj.Payload, Attempt: sj.Attempts, MaxAttempts: sj.MaxAttempts,
-		Fence: sj.Fence, RunAt: sj.RunAt}
-	if p, ok := cutPeriod(sj.Kind, sj.UniqueKey); ok {
-		j.Period = p
-	}
+		Fence: sj.Fence, RunAt: sj.RunAt, Period: sj.Period()}
 	log := r.cfg.Log.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempt, "fence", j.Fence)
 	jctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -404,13 +394,4 @@ func safely(ctx context.Context, h Handler, j Job) (err error) {
 		}
 	}()
 	return h(ctx, j)
-}
-
-// cutPeriod is the period of a periodic job's unique key.
-func cutPeriod(kind, key string) (string, bool) {
-	prefix := kind + "@"
-	if len(key) > len(prefix) && key[:len(prefix)] == prefix {
-		return key[len(prefix):], true
-	}
-	return "", false
 }

@@ -56,6 +56,22 @@ type Job struct {
 	CreatedAt, UpdatedAt, FinishedAt time.Time
 }
 
+// PeriodKey is the unique key of a periodic job's run for period: the
+// period's one row, whichever server enqueues it.
+func PeriodKey(kind, period string) string { return kind + "@" + period }
+
+// RecurringPeriod is the one period of a recurring job, whose row is
+// queued again after each run.
+const RecurringPeriod = "recurring"
+
+// Period is the period a periodic job runs for (empty for other jobs).
+func (j Job) Period() string {
+	if p, ok := strings.CutPrefix(j.UniqueKey, j.Kind+"@"); ok {
+		return p
+	}
+	return ""
+}
+
 const jobColumns = `id, kind, unique_key, payload, state, attempts, max_attempts, run_at, lease_owner, lease_until,
 	fence, last_error, created_at, updated_at, finished_at`
 

@@ -35,6 +35,9 @@ func (s *Server) jobList(w http.ResponseWriter, r *http.Request) {
 		if i18n.Has(lang, "job."+j.Kind) {
 			label = i18n.T(lang, "job."+j.Kind)
 		}
+		if j.Recurring {
+			j.Period = i18n.T(lang, "web.job_recurring")
+		}
 		d.Rows = append(d.Rows, jobRow{JobView: j, Label: label})
 	}
 	s.render(w, r, "jobs", http.StatusOK, s.newPage(r, "web.jobs", d))

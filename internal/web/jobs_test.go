@@ -28,17 +28,20 @@ func TestJobsPage(t *testing.T) {
 		r.Register(jobs.Kind{Name: "webhook.deliver", MaxAttempts: 1, Handle: func(context.Context, jobs.Job) error {
 			return errors.New("receiver answered 500 <script>")
 		}})
+		r.Register(jobs.Kind{Name: "outbox.poll", Handle: func(context.Context, jobs.Job) error { return nil }})
+		r.Recurring("outbox.poll", 5*time.Second)
 		if _, _, err := r.Enqueue(ctx, "webhook.deliver", "", "", now()); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := r.RunDue(ctx); err != nil || n != 4 {
-			t.Fatalf("ran %d jobs (%v), want 4", n, err)
+		if n, err := r.RunDue(ctx); err != nil || n != 5 {
+			t.Fatalf("ran %d jobs (%v), want 5", n, err)
 		}
 		b := newBrowser(t, base)
 		b.signIn("alba", "correct horse battery")
 		status, body, _ := b.get("/jobs", "en")
 		for _, want := range []string{"Background jobs", "New day: figures of the documents that fell due", "2026-11-23",
-			"Forget old idempotency keys", "webhook.deliver", "Dead", "receiver answered 500 &lt;script&gt;", `href="/jobs"`} {
+			"Forget old idempotency keys", "webhook.deliver", "Dead", "receiver answered 500 &lt;script&gt;", `href="/jobs"`,
+			"outbox.poll", "recurring"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("jobs page lacks %q", want)
 			}
