@@ -130,6 +130,9 @@ func New(db *store.DB, cfg Config) *Runner {
 	if cfg.Jitter == nil {
 		cfg.Jitter = rand.Float64
 	}
+	if cfg.Owner == "" {
+		cfg.Owner = "runner"
+	}
 	cfg.Owner = fmt.Sprintf("%s/%08x", cfg.Owner, rand.Uint32())
 	return &Runner{db: db, cfg: cfg, kinds: map[string]Kind{}, recurring: map[string]time.Duration{}, metrics: newMetrics(db)}
 }
@@ -182,8 +185,8 @@ func (r *Runner) Every(kind string, s Schedule) {
 // backoff and, after its last attempt, the job is dead like any other
 // (visible, and retried from the jobs page).
 func (r *Runner) Recurring(kind string, interval time.Duration) {
-	if _, ok := r.kinds[kind]; !ok {
-		panic("jobs: recurring schedule for unregistered kind " + kind)
+	if _, ok := r.kinds[kind]; !ok || interval <= 0 {
+		panic("jobs: recurring schedule for unregistered kind " + kind + " or without an interval")
 	}
 	r.recurring[kind] = interval
 	r.periods = append(r.periods, &periodic{kind: kind, schedule: func(context.Context, time.Time) (string, error) {
@@ -257,50 +260,67 @@ func (r *Runner) RunDue(ctx context.Context) (int, error) {
 	ran := 0
 	for {
 		claimed, err := r.claim(ctx, r.cfg.Concurrency)
-		if err != nil {
-			return ran, err
-		}
-		if len(claimed) == 0 {
-			return ran, nil
-		}
+		// What was claimed runs, even when a later claim failed.
 		var wg sync.WaitGroup
 		for _, j := range claimed {
 			wg.Go(func() { r.run(ctx, j) })
 		}
 		wg.Wait()
 		ran += len(claimed)
+		if err != nil || len(claimed) == 0 {
+			return ran, err
+		}
 	}
 }
 
 // Run claims and runs jobs until ctx is done, then waits for the jobs
 // running to stop (their context is cancelled; a job stopped so is given
-// back without counting the attempt) and returns nil.
+// back without counting the attempt) and returns nil. It looks for due
+// work every Poll, and at once when a job ends if the last claim took all
+// it asked for (more may be waiting).
 func (r *Runner) Run(ctx context.Context) error {
 	r.cfg.Log.Info("job runner started", "owner", r.cfg.Owner, "kinds", r.names)
 	slots := make(chan struct{}, r.cfg.Concurrency)
+	freed := make(chan struct{}, r.cfg.Concurrency)
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	tick := time.NewTicker(r.cfg.Poll)
 	defer tick.Stop()
 	for {
 		r.schedule(ctx)
+		more := false
 		if free := cap(slots) - len(slots); free > 0 && ctx.Err() == nil {
 			claimed, err := r.claim(ctx, free)
 			if err != nil && ctx.Err() == nil {
 				r.cfg.Log.Error("claim jobs", "err", err)
 			}
+			more = err == nil && len(claimed) == free
 			for _, j := range claimed {
 				slots <- struct{}{}
 				wg.Go(func() {
-					defer func() { <-slots }()
+					defer func() {
+						<-slots
+						select {
+						case freed <- struct{}{}:
+						default:
+						}
+					}()
 					r.run(ctx, j)
 				})
 			}
 		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
+	wait:
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-tick.C:
+				break wait
+			case <-freed:
+				if more {
+					break wait
+				}
+			}
 		}
 	}
 }
