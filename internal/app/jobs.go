@@ -46,6 +46,23 @@ func JobStates() []string {
 	return out
 }
 
+// RetryJob queues a dead job again, its attempts counted afresh (after
+// whatever made it fail was mended). The audit log records who did it.
+func (a *App) RetryJob(ctx context.Context, actor auth.Actor, id string) error {
+	if err := actor.Check(auth.RetryJob); err != nil {
+		return err
+	}
+	now := a.now()
+	return a.db.Write(ctx, func(tx *store.Tx) error {
+		j, err := tx.RetryJob(ctx, id, now)
+		if err != nil {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEntry{At: now, Actor: actor.Name, Source: actor.Source, Action: "job.retry",
+			Entity: "job", EntityID: id, Detail: map[string]any{"kind": j.Kind, "last_error": j.LastError}})
+	})
+}
+
 // Jobs shows the background jobs of every server on the database, the
 // most recently changed first.
 func (a *App) Jobs(ctx context.Context, actor auth.Actor, state string, limit int) (JobBoard, error) {
@@ -92,21 +109,4 @@ func (a *App) Jobs(ctx context.Context, actor auth.Actor, state string, limit in
 // periodic job) and returns how many.
 func (a *App) PurgeKeys(ctx context.Context) (int64, error) {
 	return a.db.PurgeKeys(ctx, a.now().Add(-KeyRetention))
-}
-
-// RetryJob queues a dead job again, its attempts counted afresh (after
-// whatever made it fail was mended). The audit log records who did it.
-func (a *App) RetryJob(ctx context.Context, actor auth.Actor, id string) error {
-	if err := actor.Check(auth.RetryJob); err != nil {
-		return err
-	}
-	now := a.now()
-	return a.db.Write(ctx, func(tx *store.Tx) error {
-		j, err := tx.RetryJob(ctx, id, now)
-		if err != nil {
-			return err
-		}
-		return tx.Audit(ctx, store.AuditEntry{At: now, Actor: actor.Name, Source: actor.Source, Action: "job.retry",
-			Entity: "job", EntityID: id, Detail: map[string]any{"kind": j.Kind, "last_error": j.LastError}})
-	})
 }
