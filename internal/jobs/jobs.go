@@ -108,6 +108,7 @@ type Runner struct {
 	groups  []group  // kinds by lease, for claims
 	mu      sync.Mutex
 	periods []*periodic
+	quiet   quietLog // schedule's errors, under mu
 	// recurring kinds: one row each, run again every interval after success.
 	recurring map[string]time.Duration
 	metrics   *metrics
@@ -215,7 +216,7 @@ func (r *Runner) schedule(ctx context.Context) {
 		now := r.cfg.Now()
 		period, err := p.schedule(ctx, now)
 		if err != nil {
-			r.cfg.Log.Error("job schedule", "kind", p.kind, "err", err)
+			r.quiet.log(r.cfg.Log, "job schedule "+p.kind, err)
 			continue
 		}
 		if period == "" || (period == p.last && (period != store.RecurringPeriod || now.Sub(p.at) < time.Hour)) {
@@ -226,7 +227,7 @@ func (r *Runner) schedule(ctx context.Context) {
 			MaxAttempts: k.MaxAttempts}, now)
 		if err != nil {
 			if ctx.Err() == nil {
-				r.cfg.Log.Error("enqueue periodic job", "kind", p.kind, "period", period, "err", err)
+				r.quiet.log(r.cfg.Log, "enqueue periodic job "+p.kind, err)
 			}
 			continue
 		}
@@ -286,13 +287,14 @@ func (r *Runner) Run(ctx context.Context) error {
 	defer wg.Wait()
 	tick := time.NewTicker(r.cfg.Poll)
 	defer tick.Stop()
+	var quiet quietLog // a database that is down is said once a minute, not at every poll
 	for {
 		r.schedule(ctx)
 		more := false
 		if free := cap(slots) - len(slots); free > 0 && ctx.Err() == nil {
 			claimed, err := r.claim(ctx, free)
 			if err != nil && ctx.Err() == nil {
-				r.cfg.Log.Error("claim jobs", "err", err)
+				quiet.log(r.cfg.Log, "claim jobs", err)
 			}
 			more = err == nil && len(claimed) == free
 			for _, j := range claimed {
@@ -414,4 +416,18 @@ func safely(ctx context.Context, h Handler, j Job) (err error) {
 		}
 	}()
 	return h(ctx, j)
+}
+
+// quietLog logs an error when it differs from the last one, or a minute
+// after the last was logged.
+type quietLog struct {
+	last string
+	at   time.Time
+}
+
+func (q *quietLog) log(l *slog.Logger, msg string, err error) {
+	if s := err.Error(); s != q.last || time.Since(q.at) >= time.Minute {
+		l.Error(msg, "err", err)
+		q.last, q.at = s, time.Now()
+	}
 }
