@@ -175,7 +175,7 @@ step "go test ./... (SQLite and PostgreSQL)" go test -count=1 -timeout "$timeout
 # (RAPID_CHECKS) keep the pass short.
 step "go test -race (core packages)" env CGO_ENABLED=1 RAPID_CHECKS="${RAPID_CHECKS:-4}" go test -count=1 -race -timeout "$timeout" \
   ./internal/money/... ./internal/ledger/... ./internal/store/... ./internal/app/... ./internal/api/... \
-  ./internal/auth/... ./internal/web/...
+  ./internal/auth/... ./internal/web/... ./internal/jobs/...
 
 # Every fuzz target in the tree, found rather than listed, so a new parser's
 # target cannot be left out. A count, not a duration: a time limit can end

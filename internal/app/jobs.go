@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"cobro/internal/auth"
@@ -15,6 +14,7 @@ type JobView struct {
 	// Period is the period a periodic job ran for; empty for others.
 	Period                string
 	State                 string
+	Recurring             bool // run again an interval after each success; Period is empty
 	Attempts, MaxAttempts int
 	RunAt                 time.Time
 	LeaseOwner            string
@@ -44,6 +44,23 @@ func JobStates() []string {
 		out[i] = string(s)
 	}
 	return out
+}
+
+// RetryJob queues a dead job again, its attempts counted afresh (after
+// whatever made it fail was mended). The audit log records who did it.
+func (a *App) RetryJob(ctx context.Context, actor auth.Actor, id string) error {
+	if err := actor.Check(auth.RetryJob); err != nil {
+		return err
+	}
+	now := a.now()
+	return a.db.Write(ctx, func(tx *store.Tx) error {
+		j, err := tx.RetryJob(ctx, id, now)
+		if err != nil {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEntry{At: now, Actor: actor.Name, Source: actor.Source, Action: "job.retry",
+			Entity: "job", EntityID: id, Detail: map[string]any{"kind": j.Kind, "last_error": j.LastError}})
+	})
 }
 
 // Jobs shows the background jobs of every server on the database, the
@@ -79,8 +96,9 @@ func (a *App) Jobs(ctx context.Context, actor auth.Actor, state string, limit in
 		v := JobView{ID: j.ID, Kind: j.Kind, State: string(j.State), Attempts: j.Attempts, MaxAttempts: j.MaxAttempts,
 			RunAt: j.RunAt, LeaseOwner: j.LeaseOwner, LeaseUntil: j.LeaseUntil, LastError: j.LastError,
 			UpdatedAt: j.UpdatedAt, FinishedAt: j.FinishedAt}
-		if p, ok := strings.CutPrefix(j.UniqueKey, j.Kind+"@"); ok {
-			v.Period = p
+		v.Period = j.Period()
+		if v.Period == store.RecurringPeriod {
+			v.Period, v.Recurring = "", true
 		}
 		b.Jobs = append(b.Jobs, v)
 	}

@@ -48,15 +48,16 @@ const (
 	ManageCompany    Action = "company.manage"
 	ManageUsers      Action = "users.manage" // list, disable, enable, reset passwords, revoke user tokens
 	ReadConflicts    Action = "conflicts.read"
-	ReadJobs         Action = "jobs.read" // the background jobs' page
+	ReadJobs         Action = "jobs.read"  // the background jobs' page
+	RetryJob         Action = "jobs.retry" // queue a dead job again
 )
 
 var grants = map[Role][]Action{
-	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadConflicts, ReadJobs},
+	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadConflicts, ReadJobs, RetryJob},
 	Integration:    {ReadLedger, Import, RecordCollection, AckCollection, ReadConflicts},
 	Agent:          {ReadLedger, RecordCollection},
 	Supervisor:     {ReadLedger, RecordCollection, ReadConflicts},
-	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageUsers, ReadConflicts, ReadJobs},
+	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageUsers, ReadConflicts, ReadJobs, RetryJob},
 	Management:     {ReadLedger, ReadConflicts},
 }
 

@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -226,6 +227,103 @@ func TestKilledRunnerRetriedOnce(t *testing.T) {
 			}
 			if j := job(t, db, id); j.State != store.JobDone || j.Attempts != 2 || j.Fence != 2 {
 				t.Fatalf("job: %+v", j)
+			}
+		})
+	}
+}
+
+// TestRecurring: a recurring job is one row that runs again every
+// interval after it succeeds, on one runner at a time, retried with
+// backoff when it fails; once dead, RetryJob queues it again.
+func TestRecurring(t *testing.T) {
+	for _, kind := range []string{"sqlite", "postgres"} {
+		t.Run(kind, func(t *testing.T) {
+			dsn := dbtest.DSN(t, kind)
+			dbs := []*store.DB{open(t, dsn, true), open(t, dsn, false)}
+			ctx := context.Background()
+			clk := newClock()
+			var mu sync.Mutex
+			var runs []jobs.Job
+			fail := false
+			var runners []*jobs.Runner
+			for i, db := range dbs {
+				r := jobs.New(db, jobs.Config{Owner: fmt.Sprint("server", i), Now: clk.Now, Jitter: func() float64 { return 0 }})
+				r.Register(jobs.Kind{Name: "poll", MaxAttempts: 2, Backoff: jobs.Backoff{Base: 4 * time.Second, Max: time.Minute},
+					Handle: func(ctx context.Context, j jobs.Job) error {
+						mu.Lock()
+						defer mu.Unlock()
+						runs = append(runs, j)
+						if fail {
+							return fmt.Errorf("receiver down")
+						}
+						return nil
+					}})
+				r.Recurring("poll", 10*time.Second)
+				runners = append(runners, r)
+			}
+			runAll := func() int {
+				t.Helper()
+				total := 0
+				var wg sync.WaitGroup
+				for _, r := range runners {
+					wg.Go(func() {
+						n, err := r.RunDue(ctx)
+						if err != nil {
+							t.Error(err)
+						}
+						mu.Lock()
+						total += n
+						mu.Unlock()
+					})
+				}
+				wg.Wait()
+				return total
+			}
+			steps := []struct {
+				advance time.Duration
+				fail    bool
+				want    int
+			}{
+				{0, false, 1},               // first run, right away
+				{0, false, 0},               // not again before the interval
+				{9 * time.Second, false, 0}, //
+				{time.Second, false, 1},     // 10 s after the first
+				{10 * time.Second, true, 1}, // fails: retried in 2 s (half of the 4 s step, jitter 0)
+				{time.Second, true, 0},      //
+				{time.Second, true, 1},      // second and last attempt fails: dead
+				{time.Hour, false, 0},       // dead stays dead
+			}
+			for i, s := range steps {
+				clk.Add(s.advance)
+				mu.Lock()
+				fail = s.fail
+				mu.Unlock()
+				if got := runAll(); got != s.want {
+					t.Fatalf("step %d: ran %d, want %d", i, got, s.want)
+				}
+			}
+			list, err := dbs[0].Jobs(ctx, store.JobFilter{Kind: "poll"})
+			if err != nil || len(list) != 1 || list[0].State != store.JobDead || list[0].LastError != "receiver down" ||
+				list[0].UniqueKey != "poll@recurring" {
+				t.Fatalf("the recurring job's rows: %+v %v", list, err)
+			}
+			if err := dbs[1].Write(ctx, func(tx *store.Tx) error {
+				_, err := tx.RetryJob(ctx, list[0].ID, clk.Now())
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if got := runAll(); got != 1 {
+				t.Fatalf("after a retry: ran %d, want 1", got)
+			}
+			if j := job(t, dbs[0], list[0].ID); j.State != store.JobQueued || j.Attempts != 0 || !j.RunAt.Equal(clk.Now().Add(10*time.Second)) {
+				t.Fatalf("after the retried run: %+v", j)
+			}
+			if err := dbs[1].Write(ctx, func(tx *store.Tx) error {
+				_, err := tx.RetryJob(ctx, list[0].ID, clk.Now())
+				return err
+			}); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("retry of a job that is not dead: %v", err)
 			}
 		})
 	}

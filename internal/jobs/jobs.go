@@ -95,7 +95,8 @@ type group struct {
 type periodic struct {
 	kind     string
 	schedule Schedule
-	last     string // the last period this runner enqueued
+	last     string    // the last period this runner enqueued
+	at       time.Time // when; a recurring job's row is ensured again hourly
 }
 
 // Runner claims and runs jobs.
@@ -107,7 +108,10 @@ type Runner struct {
 	groups  []group  // kinds by lease, for claims
 	mu      sync.Mutex
 	periods []*periodic
-	metrics *metrics
+	quiet   quietLog // schedule's errors, under mu
+	// recurring kinds: one row each, run again every interval after success.
+	recurring map[string]time.Duration
+	metrics   *metrics
 }
 
 // New returns a runner on db. Register kinds and schedules before Run.
@@ -127,8 +131,11 @@ func New(db *store.DB, cfg Config) *Runner {
 	if cfg.Jitter == nil {
 		cfg.Jitter = rand.Float64
 	}
+	if cfg.Owner == "" {
+		cfg.Owner = "runner"
+	}
 	cfg.Owner = fmt.Sprintf("%s/%08x", cfg.Owner, rand.Uint32())
-	return &Runner{db: db, cfg: cfg, kinds: map[string]Kind{}, metrics: newMetrics(db)}
+	return &Runner{db: db, cfg: cfg, kinds: map[string]Kind{}, recurring: map[string]time.Duration{}, metrics: newMetrics(db)}
 }
 
 // Owner is the name this runner claims leases under.
@@ -172,6 +179,22 @@ func (r *Runner) Every(kind string, s Schedule) {
 	r.periods = append(r.periods, &periodic{kind: kind, schedule: s})
 }
 
+// Recurring makes the registered kind one job that runs again every
+// interval after it succeeds, on whichever runner claims it, and never on
+// two at once: a poller (the outbox's delivery claiming batches of due
+// rows) without a row per run. A failure is retried with the kind's
+// backoff and, after its last attempt, the job is dead like any other
+// (visible, and retried from the jobs page).
+func (r *Runner) Recurring(kind string, interval time.Duration) {
+	if _, ok := r.kinds[kind]; !ok || interval <= 0 {
+		panic("jobs: recurring schedule for unregistered kind " + kind + " or without an interval")
+	}
+	r.recurring[kind] = interval
+	r.periods = append(r.periods, &periodic{kind: kind, schedule: func(context.Context, time.Time) (string, error) {
+		return store.RecurringPeriod, nil
+	}})
+}
+
 // Enqueue adds a job of a registered kind, due at runAt. A job with the
 // same uniqueKey (when not empty) is added once: created reports whether
 // this call added it.
@@ -184,9 +207,6 @@ func (r *Runner) Enqueue(ctx context.Context, kind, uniqueKey, payload string, r
 		MaxAttempts: k.MaxAttempts}, r.cfg.Now())
 }
 
-// periodKey is the unique key of a periodic job's run for period.
-func periodKey(kind, period string) string { return kind + "@" + period }
-
 // schedule enqueues the periodic jobs due now, once per period per runner
 // (the unique key makes it once across runners).
 func (r *Runner) schedule(ctx context.Context) {
@@ -196,22 +216,22 @@ func (r *Runner) schedule(ctx context.Context) {
 		now := r.cfg.Now()
 		period, err := p.schedule(ctx, now)
 		if err != nil {
-			r.cfg.Log.Error("job schedule", "kind", p.kind, "err", err)
+			r.quiet.log(r.cfg.Log, "job schedule "+p.kind, err)
 			continue
 		}
-		if period == "" || period == p.last {
+		if period == "" || (period == p.last && (period != store.RecurringPeriod || now.Sub(p.at) < time.Hour)) {
 			continue
 		}
 		k := r.kinds[p.kind]
-		_, _, err = r.db.EnqueueJob(ctx, store.NewJob{Kind: p.kind, UniqueKey: periodKey(p.kind, period), RunAt: now,
+		_, _, err = r.db.EnqueueJob(ctx, store.NewJob{Kind: p.kind, UniqueKey: store.PeriodKey(p.kind, period), RunAt: now,
 			MaxAttempts: k.MaxAttempts}, now)
 		if err != nil {
 			if ctx.Err() == nil {
-				r.cfg.Log.Error("enqueue periodic job", "kind", p.kind, "period", period, "err", err)
+				r.quiet.log(r.cfg.Log, "enqueue periodic job "+p.kind, err)
 			}
 			continue
 		}
-		p.last = period
+		p.last, p.at = period, now
 	}
 }
 
@@ -241,50 +261,68 @@ func (r *Runner) RunDue(ctx context.Context) (int, error) {
 	ran := 0
 	for {
 		claimed, err := r.claim(ctx, r.cfg.Concurrency)
-		if err != nil {
-			return ran, err
-		}
-		if len(claimed) == 0 {
-			return ran, nil
-		}
+		// What was claimed runs, even when a later claim failed.
 		var wg sync.WaitGroup
 		for _, j := range claimed {
 			wg.Go(func() { r.run(ctx, j) })
 		}
 		wg.Wait()
 		ran += len(claimed)
+		if err != nil || len(claimed) == 0 {
+			return ran, err
+		}
 	}
 }
 
 // Run claims and runs jobs until ctx is done, then waits for the jobs
 // running to stop (their context is cancelled; a job stopped so is given
-// back without counting the attempt) and returns nil.
+// back without counting the attempt) and returns nil. It looks for due
+// work every Poll, and at once when a job ends if the last claim took all
+// it asked for (more may be waiting).
 func (r *Runner) Run(ctx context.Context) error {
 	r.cfg.Log.Info("job runner started", "owner", r.cfg.Owner, "kinds", r.names)
 	slots := make(chan struct{}, r.cfg.Concurrency)
+	freed := make(chan struct{}, r.cfg.Concurrency)
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	tick := time.NewTicker(r.cfg.Poll)
 	defer tick.Stop()
+	var quiet quietLog // a database that is down is said once a minute, not at every poll
 	for {
 		r.schedule(ctx)
+		more := false
 		if free := cap(slots) - len(slots); free > 0 && ctx.Err() == nil {
 			claimed, err := r.claim(ctx, free)
 			if err != nil && ctx.Err() == nil {
-				r.cfg.Log.Error("claim jobs", "err", err)
+				quiet.log(r.cfg.Log, "claim jobs", err)
 			}
+			more = err == nil && len(claimed) == free
 			for _, j := range claimed {
 				slots <- struct{}{}
 				wg.Go(func() {
-					defer func() { <-slots }()
+					defer func() {
+						<-slots
+						select {
+						case freed <- struct{}{}:
+						default:
+						}
+					}()
 					r.run(ctx, j)
 				})
 			}
 		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
+	wait:
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-tick.C:
+				break wait
+			case <-freed:
+				if more {
+					break wait
+				}
+			}
 		}
 	}
 }
@@ -293,10 +331,7 @@ func (r *Runner) Run(ctx context.Context) error {
 func (r *Runner) run(ctx context.Context, sj store.Job) {
 	k := r.kinds[sj.Kind]
 	j := Job{ID: sj.ID, Kind: sj.Kind, Payload: sj.Payload, Attempt: sj.Attempts, MaxAttempts: sj.MaxAttempts,
-		Fence: sj.Fence, RunAt: sj.RunAt}
-	if p, ok := cutPeriod(sj.Kind, sj.UniqueKey); ok {
-		j.Period = p
-	}
+		Fence: sj.Fence, RunAt: sj.RunAt, Period: sj.Period()}
 	log := r.cfg.Log.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempt, "fence", j.Fence)
 	jctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -344,7 +379,12 @@ func (r *Runner) run(ctx context.Context, sj store.Job) {
 	case err != nil && ctx.Err() != nil:
 		outcome, werr = "released", r.db.ReleaseJob(wctx, j.ID, j.Fence, now)
 	case err == nil:
-		outcome, werr = "done", r.db.FinishJob(wctx, j.ID, j.Fence, now)
+		outcome = "done"
+		if every, ok := r.recurring[j.Kind]; ok {
+			werr = r.db.RescheduleJob(wctx, j.ID, j.Fence, now.Add(every), now)
+		} else {
+			werr = r.db.FinishJob(wctx, j.ID, j.Fence, now)
+		}
 	default:
 		var perm *PermanentError
 		dead := errors.As(err, &perm) || j.Attempt >= j.MaxAttempts
@@ -378,11 +418,16 @@ func safely(ctx context.Context, h Handler, j Job) (err error) {
 	return h(ctx, j)
 }
 
-// cutPeriod is the period of a periodic job's unique key.
-func cutPeriod(kind, key string) (string, bool) {
-	prefix := kind + "@"
-	if len(key) > len(prefix) && key[:len(prefix)] == prefix {
-		return key[len(prefix):], true
+// quietLog logs an error when it differs from the last one, or a minute
+// after the last was logged.
+type quietLog struct {
+	last string
+	at   time.Time
+}
+
+func (q *quietLog) log(l *slog.Logger, msg string, err error) {
+	if s := err.Error(); s != q.last || time.Since(q.at) >= time.Minute {
+		l.Error(msg, "err", err)
+		q.last, q.at = s, time.Now()
 	}
-	return "", false
 }

@@ -407,3 +407,46 @@ func hasLabel(m *dto.Metric, name, value string) bool {
 	}
 	return false
 }
+
+// TestRunKeepsUp: while jobs are waiting, Run claims the next as soon as
+// one ends, not at the next poll: 30 jobs with two at a time and an hour
+// between polls all run.
+func TestRunKeepsUp(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		clk := newClock()
+		var mu sync.Mutex
+		ran := 0
+		all := make(chan struct{})
+		r := jobs.New(db, jobs.Config{Owner: "r", Now: clk.Now, Poll: time.Hour, Concurrency: 2})
+		r.Register(jobs.Kind{Name: "quick", Handle: func(ctx context.Context, j jobs.Job) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if ran++; ran == 30 {
+				close(all)
+			}
+			return nil
+		}})
+		for i := 0; i < 30; i++ {
+			if _, _, err := r.Enqueue(context.Background(), "quick", "", "", clk.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() { done <- r.Run(ctx) }()
+		select {
+		case <-all:
+		case <-time.After(20 * time.Second):
+			mu.Lock()
+			t.Errorf("ran %d of 30 jobs", ran)
+			mu.Unlock()
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if list, err := db.Jobs(context.Background(), store.JobFilter{State: store.JobDone}); err != nil || len(list) != 30 {
+			t.Fatalf("done: %d %v", len(list), err)
+		}
+	})
+}

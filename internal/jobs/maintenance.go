@@ -49,12 +49,18 @@ func Upkeep(r *Runner, a *app.App, db *store.DB) {
 		return loc, err
 	}, nil))
 	r.Register(Kind{Name: KindPurgeKeys, Handle: func(ctx context.Context, j Job) error {
-		_, err := a.PurgeKeys(ctx)
+		n, err := a.PurgeKeys(ctx)
+		if n > 0 {
+			r.cfg.Log.Info("purged idempotency keys", "count", n)
+		}
 		return err
 	}})
 	r.Every(KindPurgeKeys, Every(time.Hour))
 	r.Register(Kind{Name: KindPurgeJobs, Handle: func(ctx context.Context, _ Job) error {
-		_, err := db.PurgeJobs(ctx, r.cfg.Now().Add(-JobRetention))
+		n, err := db.PurgeJobs(ctx, r.cfg.Now().Add(-JobRetention))
+		if n > 0 {
+			r.cfg.Log.Info("purged old jobs", "count", n)
+		}
 		return err
 	}})
 	r.Every(KindPurgeJobs, Every(24*time.Hour))

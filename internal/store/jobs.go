@@ -56,6 +56,22 @@ type Job struct {
 	CreatedAt, UpdatedAt, FinishedAt time.Time
 }
 
+// PeriodKey is the unique key of a periodic job's run for period: the
+// period's one row, whichever server enqueues it.
+func PeriodKey(kind, period string) string { return kind + "@" + period }
+
+// RecurringPeriod is the one period of a recurring job, whose row is
+// queued again after each run.
+const RecurringPeriod = "recurring"
+
+// Period is the period a periodic job runs for (empty for other jobs).
+func (j Job) Period() string {
+	if p, ok := strings.CutPrefix(j.UniqueKey, j.Kind+"@"); ok {
+		return p
+	}
+	return ""
+}
+
 const jobColumns = `id, kind, unique_key, payload, state, attempts, max_attempts, run_at, lease_owner, lease_until,
 	fence, last_error, created_at, updated_at, finished_at`
 
@@ -196,6 +212,14 @@ func (db *DB) FinishJob(ctx context.Context, id string, fence int64, now time.Ti
 		`state = 'done', lease_owner = '', lease_until = '', last_error = '', updated_at = $3, finished_at = $3`, Stamp(now))
 }
 
+// RescheduleJob queues a recurring job held under fence again for runAt,
+// its attempts counted afresh.
+func (db *DB) RescheduleJob(ctx context.Context, id string, fence int64, runAt, now time.Time) error {
+	return db.leased(ctx, "reschedule", id, fence,
+		`state = 'queued', attempts = 0, lease_owner = '', lease_until = '', last_error = '', run_at = $3, updated_at = $4, finished_at = $4`,
+		Stamp(runAt), Stamp(now))
+}
+
 // FailJob records a failed attempt of a job held under fence: it runs
 // again at retryAt, or, when dead, never again.
 func (db *DB) FailJob(ctx context.Context, id string, fence int64, msg string, retryAt time.Time, dead bool, now time.Time) error {
@@ -212,6 +236,21 @@ func (db *DB) FailJob(ctx context.Context, id string, fence int64, msg string, r
 func (db *DB) ReleaseJob(ctx context.Context, id string, fence int64, now time.Time) error {
 	return db.leased(ctx, "release", id, fence,
 		`state = 'queued', attempts = attempts - 1, lease_owner = '', lease_until = '', run_at = $3, updated_at = $3`, Stamp(now))
+}
+
+// RetryJob queues a dead job again for now, with its attempts counted
+// afresh and its last error kept until the next outcome. ErrNotFound: no
+// dead job has that id.
+func (t *Tx) RetryJob(ctx context.Context, id string, now time.Time) (Job, error) {
+	j, err := scanJob(t.queryRow(ctx, `UPDATE jobs SET state = 'queued', attempts = 0, run_at = $2, updated_at = $2, finished_at = ''
+		WHERE id = $1 AND state = 'dead' RETURNING `+jobColumns, id, Stamp(now)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return j, fmt.Errorf("store: retry job %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return j, fmt.Errorf("store: retry job %s: %w", id, err)
+	}
+	return j, nil
 }
 
 // HoldJobLease checks, inside the transaction of a job's own work, that

@@ -41,7 +41,7 @@ func TestEveryPageForEveryRole(t *testing.T) {
 	posts := map[string]bool{"POST /login": true, "POST /logout": true, "POST /debts/lists": true, "POST /debts/lists/{id}/delete": true,
 		"POST /customers/{id}/share": true, "POST /customers/{id}/share/{link}/revoke": true,
 		"POST /users/{name}/disable": true, "POST /users/{name}/enable": true, "POST /users/{name}/password": true,
-		"POST /users/{name}/tokens/{token}/revoke": true}
+		"POST /users/{name}/tokens/{token}/revoke": true, "POST /jobs/{id}/retry": true}
 	for _, p := range web.Patterns() {
 		if !posts[p] && !slices.ContainsFunc(pages, func(x page) bool { return x.pattern == p }) {
 			t.Errorf("page %s has no access check", p)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -26,17 +28,20 @@ func TestJobsPage(t *testing.T) {
 		r.Register(jobs.Kind{Name: "webhook.deliver", MaxAttempts: 1, Handle: func(context.Context, jobs.Job) error {
 			return errors.New("receiver answered 500 <script>")
 		}})
+		r.Register(jobs.Kind{Name: "outbox.poll", Handle: func(context.Context, jobs.Job) error { return nil }})
+		r.Recurring("outbox.poll", 5*time.Second)
 		if _, _, err := r.Enqueue(ctx, "webhook.deliver", "", "", now()); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := r.RunDue(ctx); err != nil || n != 4 {
-			t.Fatalf("ran %d jobs (%v), want 4", n, err)
+		if n, err := r.RunDue(ctx); err != nil || n != 5 {
+			t.Fatalf("ran %d jobs (%v), want 5", n, err)
 		}
 		b := newBrowser(t, base)
 		b.signIn("alba", "correct horse battery")
 		status, body, _ := b.get("/jobs", "en")
 		for _, want := range []string{"Background jobs", "New day: figures of the documents that fell due", "2026-11-23",
-			"Forget old idempotency keys", "webhook.deliver", "Dead", "receiver answered 500 &lt;script&gt;", `href="/jobs"`} {
+			"Forget old idempotency keys", "webhook.deliver", "Dead", "receiver answered 500 &lt;script&gt;", `href="/jobs"`,
+			"outbox.poll", "recurring"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("jobs page lacks %q", want)
 			}
@@ -52,6 +57,25 @@ func TestJobsPage(t *testing.T) {
 		if status, _, _ := b.get("/jobs?state=nonsense", "en"); status != http.StatusBadRequest {
 			t.Errorf("unknown state: %d, want 400", status)
 		}
+		// Retry the dead one: it is queued again, and runs again.
+		m := regexp.MustCompile(`action="/jobs/([^"/]+)/retry"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no retry button on a dead job:\n%s", body)
+		}
+		id := m[1]
+		csrf := csrfRE.FindStringSubmatch(body)[1]
+		if status, h := b.post("/jobs/"+id+"/retry", url.Values{"csrf": {csrf}}); status != http.StatusSeeOther || h.Get("Location") != "/jobs?state=dead" {
+			t.Fatalf("retry: %d %v", status, h)
+		}
+		if _, body, _ = b.get("/jobs?state=queued", "en"); !strings.Contains(body, "webhook.deliver") || strings.Contains(body, "/retry") {
+			t.Fatalf("the retried job is not queued:\n%s", body)
+		}
+		if status, _ := b.post("/jobs/"+id+"/retry", url.Values{"csrf": {csrf}}); status != http.StatusNotFound {
+			t.Errorf("retry of a job that is not dead: %d, want 404", status)
+		}
+		if n, err := r.RunDue(ctx); err != nil || n != 1 {
+			t.Fatalf("after the retry ran %d (%v), want 1", n, err)
+		}
 		agent := newBrowser(t, base)
 		agent.signIn("ana", "correct horse battery")
 		status, body, _ = agent.get("/jobs", "en")
@@ -60,6 +84,9 @@ func TestJobsPage(t *testing.T) {
 		}
 		if _, body, _ = agent.get("/", "en"); strings.Contains(body, `href="/jobs"`) {
 			t.Error("the agent's menu links to the jobs page")
+		}
+		if status, _ := agent.post("/jobs/"+id+"/retry", url.Values{"csrf": {csrfRE.FindStringSubmatch(body)[1]}}); status != http.StatusForbidden {
+			t.Errorf("an agent retrying a job: %d, want 403", status)
 		}
 	})
 }

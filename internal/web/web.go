@@ -121,6 +121,7 @@ var routes = []route{
 	{"POST /users/{name}/enable", false, (*Server).userEnable},
 	{"POST /users/{name}/password", false, (*Server).userPassword},
 	{"POST /users/{name}/tokens/{token}/revoke", false, (*Server).userTokenRevoke},
+	{"POST /jobs/{id}/retry", false, (*Server).jobRetry},
 }
 
 // Patterns lists the page routes (for tests).
