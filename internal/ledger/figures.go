@@ -10,6 +10,9 @@ type Figures struct {
 	// Balance is what the customer owes: open amounts of owed documents
 	// minus open credit notes minus unallocated collections.
 	Balance int64
+	// Owed is the open amount of owed documents (invoices and returned
+	// items, disputed included): Balance + open credit notes + Unallocated.
+	Owed int64
 	// Overdue is the open amount of overdue and unpaid documents.
 	Overdue int64
 	// Disputed is the open amount of disputed documents (also in Balance).
@@ -43,6 +46,7 @@ func (f Figures) Available(limit *int64) (int64, bool) {
 func (f Figures) Add(g Figures) Figures {
 	return Figures{
 		Balance:      f.Balance + g.Balance,
+		Owed:         f.Owed + g.Owed,
 		Overdue:      f.Overdue + g.Overdue,
 		Disputed:     f.Disputed + g.Disputed,
 		InHand:       f.InHand + g.InHand,
@@ -56,7 +60,7 @@ func (f Figures) Add(g Figures) Figures {
 // Sub returns f-g, field by field.
 func (f Figures) Sub(g Figures) Figures {
 	return f.Add(Figures{
-		Balance: -g.Balance, Overdue: -g.Overdue, Disputed: -g.Disputed, InHand: -g.InHand,
+		Balance: -g.Balance, Owed: -g.Owed, Overdue: -g.Overdue, Disputed: -g.Disputed, InHand: -g.InHand,
 		Unallocated: -g.Unallocated, Conflict: -g.Conflict, OpenCount: -g.OpenCount, OverdueCount: -g.OverdueCount,
 	})
 }
@@ -76,6 +80,7 @@ func OfDocument(d Document, today civil.Date) Figures {
 		return f
 	}
 	f.Balance = open
+	f.Owed = open
 	f.OpenCount = 1
 	switch st := d.StateAsOf(today).Status; {
 	case st == Disputed:
