@@ -38,6 +38,7 @@ var sentinels = []struct {
 	{app.ErrNoCompany, http.StatusConflict, "company_not_set_up"},
 	{app.ErrAtomicRejected, http.StatusUnprocessableEntity, "atomic_rejected"},
 	{store.ErrNotFound, http.StatusNotFound, "not_found"},
+	{store.ErrTimeout, http.StatusServiceUnavailable, "query_timeout"},
 	{auth.ErrForbidden, http.StatusForbidden, "forbidden"},
 }
 

@@ -42,7 +42,8 @@ func debtQuery(today civil.Date, f DebtFilter) (string, []any) {
 	var p params
 	inner := ""
 	if f.Status != "" {
-		inner += " AND " + statusIsSQL("d", today, ledger.Status(f.Status), &p)
+		inner += " AND " + statusIsSQL("d", today, ledger.Status(f.Status), &p) +
+			" AND " + statusDueHintSQL("d", today, ledger.Status(f.Status), &p)
 	}
 	if f.Bucket != "" {
 		inner += " AND " + bucketRangeSQL("d", today, f.Bucket, &p)
@@ -218,7 +219,7 @@ func (t *Tx) DebtGroups(ctx context.Context, today civil.Date, f DebtFilter, gro
 			SUM(CASE WHEN ` + statusInSQL("x.status", ledger.Status.PastDue) + ` THEN x.open_minor ELSE 0 END),
 			SUM(CASE WHEN ` + statusInSQL("x.status", func(s ledger.Status) bool { return s == ledger.Disputed }) + ` THEN x.open_minor ELSE 0 END)
 			FROM (SELECT ` + col + ` AS g, d.currency, d.open_minor, d.status ` + from +
-			fmt.Sprintf(` ORDER BY d.due_date, d.id LIMIT $%d) x GROUP BY `, len(args)) + groupBy
+			fmt.Sprintf(` LIMIT $%d) x GROUP BY `, len(args)) + groupBy // any DebtTotalsCap+1 rows tell it is capped
 	}
 	args = append(args, limit+1)
 	q += fmt.Sprintf(` ORDER BY 4 DESC, 1 LIMIT $%d`, len(args))

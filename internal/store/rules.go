@@ -104,6 +104,32 @@ func statusIsSQL(d string, today civil.Date, s ledger.Status, p *params) string 
 	return "1 = 0" // not a status
 }
 
+// statusDueHintSQL is a condition on the due date of owed documents row d
+// that every owed document of status s holds on day today, found by
+// evaluating ledger.StateAsOf on owed documents of every kind, dispute and
+// side of today (pending: due today or later); "1 = 1" when the status
+// occurs on both sides. It lets the due-date index find the documents.
+func statusDueHintSQL(d string, today civil.Date, s ledger.Status, p *params) string {
+	var before, after bool
+	for _, k := range []ledger.Kind{ledger.Invoice, ledger.Returned} {
+		for _, disputed := range []bool{false, true} {
+			for _, off := range []int{-30, -1, 0, 1, 30} {
+				doc := ledger.Document{Kind: k, Disputed: disputed, DueDate: today.AddDays(off), Amount: 1, ERPOpen: 1}
+				if doc.StateAsOf(today).Status == s {
+					before, after = before || off < 0, after || off >= 0
+				}
+			}
+		}
+	}
+	switch {
+	case before && !after:
+		return d + ".due_date < " + p.add(today.String())
+	case after && !before:
+		return d + ".due_date >= " + p.add(today.String())
+	}
+	return "1 = 1"
+}
+
 // bucketRangeSQL is a condition on documents row d's due date that every
 // document of bucket b holds on day today (a superset: returned items
 // younger than ReturnedMinDays age into the second bucket), for an index

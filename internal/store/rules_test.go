@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -281,6 +282,9 @@ func TestMigrationOwedBackfill(t *testing.T) {
 		if err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
+		if err := db.Optimize(ctx); err != nil {
+			t.Fatal(err)
+		}
 		err = db.Read(ctx, func(tx *store.Tx) error {
 			accs, err := tx.Accounts(ctx, []string{"C1", "C2"}, false)
 			if err != nil {
@@ -292,6 +296,27 @@ func TestMigrationOwedBackfill(t *testing.T) {
 			return nil
 		})
 		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestRequestReadsAreBounded: a request's read that runs past its deadline
+// is stopped in the database and reported as ErrTimeout, on both databases.
+func TestRequestReadsAreBounded(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx, cancel := context.WithTimeout(store.Bounded(context.Background()), 200*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		err := db.SlowRead(ctx)
+		if !errors.Is(err, store.ErrTimeout) || time.Since(start) > 3*time.Second {
+			t.Fatalf("slow read: %v after %s", err, time.Since(start))
+		}
+		// The database is free again at once.
+		if err := db.Read(store.Bounded(context.Background()), func(tx *store.Tx) error {
+			_, err := tx.Lists(context.Background(), "nobody")
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 	})

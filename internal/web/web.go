@@ -253,6 +253,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.render(w, r, "error", http.StatusNotFound, s.newPage(r, "web.not_found", i18n.T(lang, "web.not_found_text")))
 	case errors.Is(err, auth.ErrForbidden):
 		s.render(w, r, "error", http.StatusForbidden, s.newPage(r, "web.forbidden", i18n.T(lang, "error.forbidden")))
+	case errors.Is(err, store.ErrTimeout):
+		s.render(w, r, "error", http.StatusServiceUnavailable, s.newPage(r, "web.busy", i18n.T(lang, "error.query_timeout")))
 	default:
 		var re *ledger.RuleError
 		if errors.As(err, &re) {
