@@ -54,6 +54,7 @@ func run(ctx context.Context) int {
 	memprofile := flag.String("memprofile", "", "heap profile at the peak of the first measured import: FILE.sqlite, FILE.postgres (and FILE.<db>.baseline)")
 	cpuprofile := flag.String("cpuprofile", "", "CPU profiles: of the first measured import, FILE.sqlite and FILE.postgres (and FILE.<db>.baseline); of the pages, FILE.pages.<db>")
 	noReimport := flag.Bool("no-reimport", false, "leave out the re-imports (quicker A/B runs)")
+	allOpen := flag.Bool("all-open", false, "every document open (the debt list's worst case) instead of 85% paid history")
 	ab := flag.String("ab", "", "another build of cobro-bench (e.g. of a branch) whose import runs in turn with ours and the baseline in every repetition")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: cobro-bench [flags]\n\nbenchmarks:")
@@ -78,7 +79,7 @@ func run(ctx context.Context) int {
 		fmt.Fprintln(os.Stderr, "cobro-bench:", err)
 		return 1
 	}
-	cfg := bench.Config{Scale: *scale, Kinds: kinds, PG: *pg, Repeat: *repeat, Calls: *calls, Clients: *clients, Batch: *batch, NoReimport: *noReimport,
+	cfg := bench.Config{Scale: *scale, Kinds: kinds, PG: *pg, Repeat: *repeat, Calls: *calls, Clients: *clients, Batch: *batch, NoReimport: *noReimport, AllOpen: *allOpen,
 		CPUProfile: *cpuprofile, MemProfile: *memprofile, Log: os.Stderr,
 		Child: func(args ...string) *exec.Cmd {
 			return exec.CommandContext(ctx, self, append([]string{"--child"}, args...)...)

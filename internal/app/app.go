@@ -204,3 +204,11 @@ func keys[V any](m map[string]V) []string {
 // Writable probes whether the database takes writes now, by a real commit
 // at now (the readiness check).
 func (a *App) Writable(ctx context.Context, now time.Time) error { return a.db.Writable(ctx, now) }
+
+// Bounded marks ctx as a request's, whose reads are bounded in time
+// (store.ReadTimeout; past it they fail with ErrTimeout). The HTTP server
+// marks every request.
+func Bounded(ctx context.Context) context.Context { return store.Bounded(ctx) }
+
+// ErrTimeout is a request's read that ran past store.ReadTimeout.
+var ErrTimeout = store.ErrTimeout

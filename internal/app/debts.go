@@ -37,6 +37,8 @@ type DebtQuery struct {
 	Group  string // "", agent, zone, route, segment, status, bucket, instrument or customer
 	Cursor string
 	Limit  int
+	// ItemsOnly leaves out the totals (an export reads page after page).
+	ItemsOnly bool
 }
 
 // debtStatuses are the statuses a debt list filters by.
@@ -96,11 +98,26 @@ type DebtGroupView struct {
 
 // DebtList is one page of debts and the totals of the whole list.
 type DebtList struct {
-	Items      []DebtView      `json:"items"`
-	Groups     []DebtGroupView `json:"groups"`
-	Totals     []DebtGroupView `json:"totals"`
-	NextCursor string          `json:"next_cursor,omitempty"`
+	Items  []DebtView      `json:"items"`
+	Groups []DebtGroupView `json:"groups"`
+	Totals []DebtGroupView `json:"totals"`
+	// TotalsCapped: the filter reaches into the documents and matches more
+	// than TotalsCap of them; Totals and Groups are left empty (narrow the
+	// filter). GroupsCapped: only the GroupsLimit largest groups are kept.
+	TotalsCapped bool   `json:"totals_capped,omitempty"`
+	GroupsCapped bool   `json:"groups_capped,omitempty"`
+	NextCursor   string `json:"next_cursor,omitempty"`
+	// Cap and Limit are TotalsCap and GroupsLimit, for the pages to say.
+	Cap   int `json:"-"`
+	Limit int `json:"-"`
 }
+
+// TotalsCap and GroupsLimit bound a debt list's totals (store.DebtTotalsCap,
+// store.DebtGroupsLimit).
+const (
+	TotalsCap   = store.DebtTotalsCap
+	GroupsLimit = store.DebtGroupsLimit
+)
 
 // Debts lists the open debts the actor sees, filtered, with totals per group.
 func (a *App) Debts(ctx context.Context, actor auth.Actor, q DebtQuery) (DebtList, error) {
@@ -120,7 +137,7 @@ func (a *App) Debts(ctx context.Context, actor auth.Actor, q DebtQuery) (DebtLis
 	}
 	f := q.Filter.store(actor.AgentScope())
 	limit := clampLimit(q.Limit)
-	out := DebtList{Items: []DebtView{}, Groups: []DebtGroupView{}, Totals: []DebtGroupView{}}
+	out := DebtList{Items: []DebtView{}, Groups: []DebtGroupView{}, Totals: []DebtGroupView{}, Cap: TotalsCap, Limit: GroupsLimit}
 	err = a.db.Read(ctx, func(tx *store.Tx) error {
 		debts, err := tx.Debts(ctx, today, f, cur.Due, cur.ID, limit+1)
 		if err != nil {
@@ -135,27 +152,35 @@ func (a *App) Debts(ctx context.Context, actor auth.Actor, q DebtQuery) (DebtLis
 			out.Items = append(out.Items, DebtView{DocumentView: documentView(d.Document, today), Bucket: string(d.Bucket),
 				CustomerName: d.CustomerName, Agent: d.Agent, Zone: d.Zone, Route: d.Route, Segment: d.Segment})
 		}
-		groups := func(by string) ([]DebtGroupView, error) {
-			gs, err := tx.DebtGroups(ctx, today, f, by)
+		if q.ItemsOnly {
+			return nil
+		}
+		groups := func(by string) ([]DebtGroupView, bool, error) {
+			gs, capped, err := tx.DebtGroups(ctx, today, f, by, GroupsLimit)
 			res := []DebtGroupView{}
 			for _, g := range gs {
 				res = append(res, DebtGroupView{Key: g.Key, Count: g.Count, Open: money.New(g.Open, g.Currency),
 					NotDue: money.New(g.Open-g.PastDue-g.Disputed, g.Currency), Overdue: money.New(g.PastDue, g.Currency),
 					Disputed: money.New(g.Disputed, g.Currency)})
 			}
-			return res, err
+			return res, capped, err
 		}
-		if out.Totals, err = groups(""); err != nil || q.Group == "" {
+		if out.Totals, out.TotalsCapped, err = groups(""); err != nil || q.Group == "" || out.TotalsCapped {
 			return err
 		}
-		out.Groups, err = groups(q.Group)
+		if out.Groups, _, err = groups(q.Group); err != nil {
+			return err
+		}
+		if len(out.Groups) > GroupsLimit {
+			out.Groups, out.GroupsCapped = out.Groups[:GroupsLimit], true
+		}
 		if q.Group == "bucket" {
 			// Age reads best in its own order, not by amount.
 			slices.SortStableFunc(out.Groups, func(x, y DebtGroupView) int {
 				return slices.Index(store.Buckets, store.Bucket(x.Key)) - slices.Index(store.Buckets, store.Bucket(y.Key))
 			})
 		}
-		return err
+		return nil
 	})
 	return out, err
 }
@@ -163,7 +188,7 @@ func (a *App) Debts(ctx context.Context, actor auth.Actor, q DebtQuery) (DebtLis
 // EachDebt calls fn for every debt of the query, for exports.
 func (a *App) EachDebt(ctx context.Context, actor auth.Actor, q DebtQuery, fn func(DebtView) error) error {
 	q.Limit = maxLimit
-	q.Group = ""
+	q.Group, q.ItemsOnly = "", true
 	for {
 		page, err := a.Debts(ctx, actor, q)
 		if err != nil {

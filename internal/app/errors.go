@@ -72,6 +72,7 @@ var sentinels = []struct {
 	{store.ErrOutOfBounds, KindInvalid, "figure_out_of_range"},
 	{auth.ErrForbidden, KindForbidden, "forbidden"},
 	{ErrUnavailable, KindUnavailable, "storage_unavailable"},
+	{ErrTimeout, KindUnavailable, "query_timeout"},
 }
 
 // ErrUnavailable is the storage refusing work for a reason of its own (a

@@ -231,6 +231,9 @@ func (im *importer) frame(ctx context.Context, src io.ReadSeeker, body func() er
 			return tx.SaveImportRun(ctx, im.run)
 		})
 		im.rep.Applied = err == nil
+		if err == nil {
+			err = im.gatherStats(ctx)
+		}
 		return im.rep, err
 	}
 	err = body()
@@ -248,7 +251,24 @@ func (im *importer) frame(ctx context.Context, src io.ReadSeeker, body func() er
 	if serr := a.db.Write(ctx2, func(tx *store.Tx) error { return tx.SaveImportRun(ctx2, im.run) }); serr != nil && err == nil {
 		err = serr
 	}
+	if err == nil {
+		err = im.gatherStats(ctx)
+	}
 	return im.rep, err
+}
+
+// statsAfterRows is how many rows an import must write before the
+// planner's statistics are gathered again.
+const statsAfterRows = 1000
+
+// gatherStats refreshes the planner's statistics after an import that
+// wrote many rows (store.DB.Optimize): a plan chosen on an empty table is
+// wrong on a full one.
+func (im *importer) gatherStats(ctx context.Context) error {
+	if im.rep.Inserted+im.rep.Updated+im.rep.Closed < statsAfterRows {
+		return nil
+	}
+	return im.a.db.Optimize(ctx)
 }
 
 func (im *importer) readerOptions() erpimport.Options {

@@ -506,7 +506,8 @@ func (s *sim) verify(t *rapid.T) {
 			t.Fatal(err)
 		}
 		got := ledger.Figures{Balance: v.Balance.Minor, Overdue: v.Overdue.Minor, Disputed: v.Disputed.Minor, InHand: v.InHand.Minor,
-			Unallocated: v.Unallocated.Minor, Conflict: v.Conflict.Minor, OpenCount: v.OpenDocuments, OverdueCount: v.OverdueDocuments}
+			Unallocated: v.Unallocated.Minor, Conflict: v.Conflict.Minor, OpenCount: v.OpenDocuments, OverdueCount: v.OverdueDocuments,
+			Owed: want.Owed} // Owed is not in the view: endOfSequence's a.Check compares every stored figure
 		if got != want || v.FiguresAsOf != today {
 			t.Fatalf("figures of %s as of %s:\n app   %+v (as of %s)\n rules %+v", cust, today, got, v.FiguresAsOf, want)
 		}

@@ -26,6 +26,9 @@ type Data struct {
 	HeavyCustomer string
 	Today         time.Time
 	Stats         DocStats
+	// AllOpen: every document is open (the debt list's worst case), not
+	// today's 85% paid history.
+	AllOpen bool
 }
 
 // DocStats describes the documents file.
@@ -51,8 +54,12 @@ var (
 // customers with many more. Most are paid history (open 0, a paid_on
 // date); about 15% are open, mostly the recent ones, some of those partly
 // paid or disputed; ~4% are credit notes and ~2% returned items.
-func Generate(dir string, docs int) (*Data, error) {
-	d := &Data{Dir: dir, Documents: docs, Customers: customersFor(docs), Today: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
+func Generate(dir string, docs int) (*Data, error) { return GenerateShape(dir, docs, false) }
+
+// GenerateShape is Generate, with every document open when allOpen (the
+// same documents, none paid): the worst case of the debt list.
+func GenerateShape(dir string, docs int, allOpen bool) (*Data, error) {
+	d := &Data{Dir: dir, Documents: docs, Customers: customersFor(docs), Today: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC), AllOpen: allOpen}
 	d.CustomersCSV = filepath.Join(dir, "customers.csv")
 	d.DocumentsCSV = filepath.Join(dir, "documents.csv")
 	d.ChangedCSV = filepath.Join(dir, "documents-1pct.csv")
@@ -160,7 +167,7 @@ func (d *Data) writeDocuments(w *csv.Writer, changed bool) error {
 		u := rng.IntN(1000)
 		var isOpen bool
 		switch {
-		case isHeavy:
+		case isHeavy || d.AllOpen:
 			isOpen = true
 		case kind == "returned":
 			isOpen = u < 600

@@ -14,6 +14,9 @@ type Figures struct {
 	// Balance is what the customer owes: open amounts of owed documents
 	// minus open credit notes minus unallocated collections.
 	Balance int64
+	// Owed is the open amount of owed documents (invoices and returned
+	// items, disputed included): Balance + open credit notes + Unallocated.
+	Owed int64
 	// Overdue is the open amount of overdue and unpaid documents.
 	Overdue int64
 	// Disputed is the open amount of disputed documents (also in Balance).
@@ -52,9 +55,10 @@ var ErrOutOfRange = &RuleError{Err: ErrInvalid, Code: "figures_out_of_range",
 // risk, balance plus in hand) would overflow.
 func (f Figures) Add(g Figures) (Figures, error) {
 	var out Figures
-	var ok [8]bool
+	var ok [9]bool
 	out.Balance, ok[0] = add64(f.Balance, g.Balance)
 	out.Overdue, ok[1] = add64(f.Overdue, g.Overdue)
+	out.Owed, ok[8] = add64(f.Owed, g.Owed)
 	out.Disputed, ok[2] = add64(f.Disputed, g.Disputed)
 	out.InHand, ok[3] = add64(f.InHand, g.InHand)
 	out.Unallocated, ok[4] = add64(f.Unallocated, g.Unallocated)
@@ -82,13 +86,13 @@ func (f Figures) Sub(g Figures) (Figures, error) {
 }
 
 func (f Figures) neg() (Figures, error) {
-	for _, v := range [...]int64{f.Balance, f.Overdue, f.Disputed, f.InHand, f.Unallocated, f.Conflict, f.OpenCount, f.OverdueCount} {
+	for _, v := range [...]int64{f.Balance, f.Owed, f.Overdue, f.Disputed, f.InHand, f.Unallocated, f.Conflict, f.OpenCount, f.OverdueCount} {
 		if v == math.MinInt64 {
 			return f, ErrOutOfRange
 		}
 	}
 	return Figures{
-		Balance: -f.Balance, Overdue: -f.Overdue, Disputed: -f.Disputed, InHand: -f.InHand,
+		Balance: -f.Balance, Owed: -f.Owed, Overdue: -f.Overdue, Disputed: -f.Disputed, InHand: -f.InHand,
 		Unallocated: -f.Unallocated, Conflict: -f.Conflict, OpenCount: -f.OpenCount, OverdueCount: -f.OverdueCount,
 	}, nil
 }
@@ -114,6 +118,7 @@ func OfDocument(d Document, today civil.Date) Figures {
 		return f
 	}
 	f.Balance = open
+	f.Owed = open
 	f.OpenCount = 1
 	switch st := d.StateAsOf(today).Status; {
 	case st == Disputed:

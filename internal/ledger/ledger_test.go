@@ -94,13 +94,13 @@ func TestOfDocument(t *testing.T) {
 		want Figures
 	}{
 		{"pending invoice", Document{Kind: Invoice, Amount: 1000, ERPOpen: 1000, DueDate: future},
-			Figures{Balance: 1000, OpenCount: 1}},
+			Figures{Balance: 1000, Owed: 1000, OpenCount: 1}},
 		{"overdue invoice, partly allocated", Document{Kind: Invoice, Amount: 1000, ERPOpen: 800, Pending: 300, DueDate: past},
-			Figures{Balance: 500, Overdue: 500, OpenCount: 1, OverdueCount: 1}},
+			Figures{Balance: 500, Owed: 500, Overdue: 500, OpenCount: 1, OverdueCount: 1}},
 		{"returned item counts as overdue", Document{Kind: Returned, Amount: 70, ERPOpen: 70, DueDate: future},
-			Figures{Balance: 70, Overdue: 70, OpenCount: 1, OverdueCount: 1}},
+			Figures{Balance: 70, Owed: 70, Overdue: 70, OpenCount: 1, OverdueCount: 1}},
 		{"disputed and past due: disputed, not overdue", Document{Kind: Invoice, Amount: 40, ERPOpen: 40, Disputed: true, DueDate: past},
-			Figures{Balance: 40, Disputed: 40, OpenCount: 1}},
+			Figures{Balance: 40, Owed: 40, Disputed: 40, OpenCount: 1}},
 		{"credit note lowers the balance, counts nowhere else", Document{Kind: CreditNote, Amount: 100, ERPOpen: 60, DueDate: past},
 			Figures{Balance: -60}},
 		{"paid invoice adds nothing", Document{Kind: Invoice, Amount: 100, DueDate: past}, Figures{}},
@@ -157,7 +157,7 @@ func TestCompute(t *testing.T) {
 		{Amount: money.New(60, "EUR"), State: Cleared},
 	}
 	f := must(Compute(docs, cols, today))
-	want := Figures{Balance: 1000 + 300 - 100 + 70 + 40 - 692 - 60, Overdue: 1070, Disputed: 40, InHand: 900, Unallocated: 752,
+	want := Figures{Balance: 1000 + 300 - 100 + 70 + 40 - 692 - 60, Owed: 1000 + 300 + 70 + 40, Overdue: 1070, Disputed: 40, InHand: 900, Unallocated: 752,
 		Conflict: 3, OpenCount: 4, OverdueCount: 2}
 	if f != want {
 		t.Fatalf("figures\n got %+v\nwant %+v", f, want)

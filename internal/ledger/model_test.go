@@ -465,7 +465,7 @@ func (m *model) violation() error {
 	if want := must(Compute(m.mine(), m.cols, m.today)); m.figs != want {
 		return fmt.Errorf("figures moved by deltas drifted from a recomputation:\n deltas  %+v\n compute %+v", m.figs, want)
 	}
-	want := Figures{Balance: owedOpen - creditOpen - unallocated, Overdue: overdue, Disputed: disputed, InHand: inHand,
+	want := Figures{Balance: owedOpen - creditOpen - unallocated, Owed: owedOpen, Overdue: overdue, Disputed: disputed, InHand: inHand,
 		Unallocated: unallocated, Conflict: conflict, OpenCount: openCount, OverdueCount: overdueCount}
 	if m.figs != want {
 		return fmt.Errorf("figures are not what the documents and collections say:\n figures %+v\n want    %+v", m.figs, want)
@@ -522,13 +522,13 @@ func TestLedgerModelFindsDrift(t *testing.T) {
 func TestFiguresAddSub(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		g := rapid.Int64Range(-1e12, 1e12)
-		f := Figures{g.Draw(t, "a"), g.Draw(t, "b"), g.Draw(t, "c"), g.Draw(t, "d"), g.Draw(t, "e"), g.Draw(t, "f"), g.Draw(t, "g"), g.Draw(t, "h")}
-		h := Figures{g.Draw(t, "i"), g.Draw(t, "j"), g.Draw(t, "k"), g.Draw(t, "l"), g.Draw(t, "m"), g.Draw(t, "n"), g.Draw(t, "o"), g.Draw(t, "p")}
+		f := Figures{g.Draw(t, "a"), g.Draw(t, "b"), g.Draw(t, "c"), g.Draw(t, "d"), g.Draw(t, "e"), g.Draw(t, "f"), g.Draw(t, "g"), g.Draw(t, "h"), g.Draw(t, "h2")}
+		h := Figures{g.Draw(t, "i"), g.Draw(t, "j"), g.Draw(t, "k"), g.Draw(t, "l"), g.Draw(t, "m"), g.Draw(t, "n"), g.Draw(t, "o"), g.Draw(t, "p"), g.Draw(t, "p2")}
 		if minus(plus(f, h), h) != f || minus(f, f) != (Figures{}) || !minus(f, f).IsZero() || plus(f, Figures{}) != f {
 			t.Fatalf("Add/Sub are not inverse on %+v, %+v", f, h)
 		}
 		if sum := plus(f, h); sum.Balance != f.Balance+h.Balance || sum.OverdueCount != f.OverdueCount+h.OverdueCount ||
-			sum.Conflict != f.Conflict+h.Conflict || sum.Unallocated != f.Unallocated+h.Unallocated {
+			sum.Conflict != f.Conflict+h.Conflict || sum.Unallocated != f.Unallocated+h.Unallocated || sum.Owed != f.Owed+h.Owed {
 			t.Fatalf("Add is not field by field: %+v", sum)
 		}
 		if fmt.Sprint(plus(f, h)) != fmt.Sprint(plus(h, f)) {

@@ -106,7 +106,7 @@ func (s *Server) observe(mux *http.ServeMux) http.Handler {
 			s.log.Info("request", "method", r.Method, "path", path, "status", rec.status,
 				"ms", float64(d.Microseconds())/1000, "remote", r.RemoteAddr)
 		}()
-		mux.ServeHTTP(rec, r)
+		mux.ServeHTTP(rec, r.WithContext(app.Bounded(r.Context())))
 	})
 }
 

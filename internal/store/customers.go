@@ -26,7 +26,7 @@ type Account struct {
 }
 
 const customerCols = `id, name, tax_id, email, phone, language, agent, segment, zone, route, credit_limit_minor, currency,
-	balance_minor, overdue_minor, disputed_minor, in_hand_minor, unallocated_minor, conflict_minor, open_count, overdue_count`
+	balance_minor, overdue_minor, disputed_minor, in_hand_minor, unallocated_minor, conflict_minor, open_count, overdue_count, owed_minor`
 
 func scanAccount(s interface{ Scan(...any) error }) (Account, error) {
 	var a Account
@@ -34,7 +34,7 @@ func scanAccount(s interface{ Scan(...any) error }) (Account, error) {
 	var cur string
 	f := &a.Figures
 	err := s.Scan(&a.ID, &a.Name, &a.TaxID, &a.Email, &a.Phone, &a.Language, &a.Agent, &a.Segment, &a.Zone, &a.Route,
-		&limit, &cur, &f.Balance, &f.Overdue, &f.Disputed, &f.InHand, &f.Unallocated, &f.Conflict, &f.OpenCount, &f.OverdueCount)
+		&limit, &cur, &f.Balance, &f.Overdue, &f.Disputed, &f.InHand, &f.Unallocated, &f.Conflict, &f.OpenCount, &f.OverdueCount, &f.Owed)
 	if limit.Valid {
 		a.CreditLimit = &limit.Int64
 	}
@@ -210,14 +210,15 @@ func (t *Tx) AddFigures(ctx context.Context, id string, d ledger.Figures, now ti
 	stmt, err := t.prepared(ctx, `UPDATE customers SET balance_minor = balance_minor + $2, overdue_minor = overdue_minor + $3,
 		disputed_minor = disputed_minor + $4, in_hand_minor = in_hand_minor + $5, unallocated_minor = unallocated_minor + $6,
 		conflict_minor = conflict_minor + $7, open_count = open_count + $8, overdue_count = overdue_count + $9,
-		risk_minor = risk_minor + $10, updated_at = $11 WHERE id = $1
-		AND balance_minor BETWEEN $12 AND $13 AND overdue_minor BETWEEN $14 AND $15 AND disputed_minor BETWEEN $16 AND $17
-		AND in_hand_minor BETWEEN $18 AND $19 AND unallocated_minor BETWEEN $20 AND $21 AND conflict_minor BETWEEN $22 AND $23
-		AND open_count BETWEEN $24 AND $25 AND overdue_count BETWEEN $26 AND $27 AND risk_minor BETWEEN $28 AND $29`)
+		risk_minor = risk_minor + $10, owed_minor = owed_minor + $11, updated_at = $12 WHERE id = $1
+		AND balance_minor BETWEEN $13 AND $14 AND overdue_minor BETWEEN $15 AND $16 AND disputed_minor BETWEEN $17 AND $18
+		AND in_hand_minor BETWEEN $19 AND $20 AND unallocated_minor BETWEEN $21 AND $22 AND conflict_minor BETWEEN $23 AND $24
+		AND open_count BETWEEN $25 AND $26 AND overdue_count BETWEEN $27 AND $28 AND risk_minor BETWEEN $29 AND $30
+		AND owed_minor BETWEEN $31 AND $32`)
 	if err != nil {
 		return err
 	}
-	deltas := []int64{d.Balance, d.Overdue, d.Disputed, d.InHand, d.Unallocated, d.Conflict, d.OpenCount, d.OverdueCount, risk.Balance}
+	deltas := []int64{d.Balance, d.Overdue, d.Disputed, d.InHand, d.Unallocated, d.Conflict, d.OpenCount, d.OverdueCount, risk.Balance, d.Owed}
 	args := []any{id}
 	for _, v := range deltas {
 		args = append(args, v)
@@ -255,8 +256,9 @@ func room(d int64) (lo, hi int64) {
 // SetFigures overwrites a customer's stored figures (used by repair).
 func (t *Tx) SetFigures(ctx context.Context, id string, f ledger.Figures, now time.Time) error {
 	_, err := t.exec(ctx, `UPDATE customers SET balance_minor = $2, overdue_minor = $3, disputed_minor = $4, in_hand_minor = $5,
-		unallocated_minor = $6, conflict_minor = $7, open_count = $8, overdue_count = $9, risk_minor = $10, updated_at = $11 WHERE id = $1`,
-		id, f.Balance, f.Overdue, f.Disputed, f.InHand, f.Unallocated, f.Conflict, f.OpenCount, f.OverdueCount, f.Risk(), Stamp(now))
+		unallocated_minor = $6, conflict_minor = $7, open_count = $8, overdue_count = $9, risk_minor = $10, updated_at = $11,
+		owed_minor = $12 WHERE id = $1`,
+		id, f.Balance, f.Overdue, f.Disputed, f.InHand, f.Unallocated, f.Conflict, f.OpenCount, f.OverdueCount, f.Risk(), Stamp(now), f.Owed)
 	return err
 }
 
@@ -558,10 +560,10 @@ func (t *Tx) AddFiguresMany(ctx context.Context, deltas map[string]ledger.Figure
 	// PostgreSQL: one UPDATE joined to the deltas sent as arrays. The
 	// "= ANY" lets it find the customers by primary key; joined to the
 	// arrays alone, it hashes the whole table.
-	cols := make([][]int64, 9)
+	cols := make([][]int64, 10)
 	for _, id := range ids {
 		d := deltas[id]
-		for i, v := range []int64{d.Balance, d.Overdue, d.Disputed, d.InHand, d.Unallocated, d.Conflict, d.OpenCount, d.OverdueCount, d.Risk()} {
+		for i, v := range []int64{d.Balance, d.Overdue, d.Disputed, d.InHand, d.Unallocated, d.Conflict, d.OpenCount, d.OverdueCount, d.Risk(), d.Owed} {
 			cols[i] = append(cols[i], v)
 		}
 	}
@@ -569,10 +571,10 @@ func (t *Tx) AddFiguresMany(ctx context.Context, deltas map[string]ledger.Figure
 		disputed_minor = customers.disputed_minor + v.d, in_hand_minor = customers.in_hand_minor + v.h,
 		unallocated_minor = customers.unallocated_minor + v.u, conflict_minor = customers.conflict_minor + v.c,
 		open_count = customers.open_count + v.oc, overdue_count = customers.overdue_count + v.odc,
-		risk_minor = customers.risk_minor + v.r, updated_at = $11
+		risk_minor = customers.risk_minor + v.r, updated_at = $11, owed_minor = customers.owed_minor + v.ow
 		FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[],
-			$9::bigint[], $10::bigint[]) AS v(id, b, o, d, h, u, c, oc, odc, r)
-		WHERE customers.id = v.id AND customers.id = ANY($1)`, ids, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8], ts)
+			$9::bigint[], $10::bigint[], $12::bigint[]) AS v(id, b, o, d, h, u, c, oc, odc, r, ow)
+		WHERE customers.id = v.id AND customers.id = ANY($1)`, ids, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8], ts, cols[9])
 	if t.d.outOfRange(err) {
 		return fmt.Errorf("store: figures: %w", ledger.ErrOutOfRange)
 	}

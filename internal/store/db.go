@@ -190,14 +190,23 @@ func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 	return nil
 }
 
-// Read runs fn in a read-only transaction: one consistent snapshot.
+// Read runs fn in a read-only transaction: one consistent snapshot; for a
+// request's context (Bounded), for at most ReadTimeout (then ErrTimeout).
 func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
+	if bounded(ctx) {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, ReadTimeout)
+		defer cancel()
+	}
 	sqlTx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.dialect.name() == "postgres"})
 	if err != nil {
-		return db.unavailable(fmt.Errorf("store: begin read: %w", err))
+		return db.unavailable(fmt.Errorf("store: begin read: %w", timedOut(ctx, err)))
 	}
 	defer sqlTx.Rollback() //nolint:errcheck // read-only
-	return db.unavailable(fn(&Tx{tx: sqlTx, d: db.dialect, cache: db.readStmts}))
+	if err := db.readTimeout(ctx, sqlTx); err != nil {
+		return db.unavailable(fmt.Errorf("store: begin read: %w", err))
+	}
+	return db.unavailable(timedOut(ctx, fn(&Tx{tx: sqlTx, d: db.dialect, cache: db.readStmts})))
 }
 
 // cached returns the transaction's handle on the pool's prepared statement

@@ -35,12 +35,23 @@ var GroupKeys = map[string]string{
 }
 
 // debtQuery builds the FROM ... WHERE of a debt list, with the status and
-// bucket columns rendered from the ledger's rules (rules.go).
+// bucket columns rendered from the ledger's rules (rules.go). The status
+// and bucket filters are rendered as conditions on the columns too, so
+// that the due-date index finds them.
 func debtQuery(today civil.Date, f DebtFilter) (string, []any) {
 	var p params
+	inner := ""
+	if f.Status != "" {
+		inner += " AND " + statusIsSQL("d", today, ledger.Status(f.Status), &p) +
+			" AND " + statusDueHintSQL("d", today, ledger.Status(f.Status), &p)
+	}
+	if f.Bucket != "" {
+		inner += " AND " + bucketRangeSQL("d", today, f.Bucket, &p)
+	}
+	cols := statusSQL("d", today, &p) + ` AS status, ` + bucketSQL("d", today, &p) + ` AS bucket`
 	q := `FROM (SELECT d.id, d.customer_id, d.kind, d.number, d.issue_date, d.due_date, d.currency, d.amount_minor,
-		d.open_minor, d.instrument, ` + statusSQL("d", today, &p) + ` AS status, ` + bucketSQL("d", today, &p) + ` AS bucket
-		FROM documents d WHERE d.open_minor > 0 AND d.kind <> 'credit_note') d
+		d.open_minor, d.instrument, ` + cols + `
+		FROM documents d WHERE d.open_minor > 0 AND d.kind <> 'credit_note'` + inner + `) d
 		JOIN customers c ON c.id = d.customer_id WHERE 1 = 1`
 	args := p.args
 	add := func(cond string, v any) {
@@ -48,8 +59,7 @@ func debtQuery(today civil.Date, f DebtFilter) (string, []any) {
 		q += fmt.Sprintf(" AND "+cond, len(args))
 	}
 	for _, c := range []struct{ col, v string }{{"c.agent", f.Scope}, {"c.agent", f.Agent}, {"c.zone", f.Zone},
-		{"c.route", f.Route}, {"c.segment", f.Segment}, {"d.status", f.Status}, {"d.bucket", string(f.Bucket)},
-		{"d.instrument", f.Instrument}} {
+		{"c.route", f.Route}, {"c.segment", f.Segment}, {"d.bucket", string(f.Bucket)}, {"d.instrument", f.Instrument}} {
 		if c.v != "" {
 			add(c.col+" = $%d", c.v)
 		}
@@ -135,42 +145,107 @@ type DebtGroup struct {
 	Disputed int64
 }
 
+// DebtTotalsCap bounds the documents a debt list's totals count when its
+// filter reaches into the documents (status, bucket, instrument, amounts,
+// due dates): above it the totals are not computed (DebtGroups reports
+// capped). Totals under customer filters alone are sums of the customers'
+// figures and have no cap.
+const DebtTotalsCap = 10000
+
+// DebtGroupsLimit bounds the groups of a debt list: the largest are kept.
+const DebtGroupsLimit = 100
+
+// customerLevel reports whether f filters on customers alone, so that the
+// customers' own figures give its totals.
+func (f DebtFilter) customerLevel() bool {
+	return f.Status == "" && f.Bucket == "" && f.Instrument == "" && f.MinOpen == nil && f.MaxOpen == nil &&
+		f.DueFrom.IsZero() && f.DueTo.IsZero()
+}
+
+// customerGroups are the groupings the customers' figures can total.
+var customerGroups = map[string]bool{"": true, "agent": true, "zone": true, "route": true, "segment": true, "customer": true}
+
 // DebtGroups totals the debts of a filter by group (one of GroupKeys; ""
-// for one grand total per currency), largest first.
-func (t *Tx) DebtGroups(ctx context.Context, today civil.Date, f DebtFilter, group string) ([]DebtGroup, error) {
+// for one grand total per currency), largest first, at most limit groups.
+// Under customer filters alone it sums the customers' figures (Owed,
+// Overdue, Disputed, OpenCount, kept with every change); otherwise it
+// counts the matching documents, at most DebtTotalsCap of them, and
+// reports capped (and no groups) when there are more.
+func (t *Tx) DebtGroups(ctx context.Context, today civil.Date, f DebtFilter, group string, limit int) (groups []DebtGroup, capped bool, err error) {
 	col := "''"
 	if group != "" {
 		var ok bool
 		if col, ok = GroupKeys[group]; !ok {
-			return nil, fmt.Errorf("store: unknown group %q", group)
+			return nil, false, fmt.Errorf("store: unknown group %q", group)
 		}
-		if !strings.Contains(col, ".") {
+	}
+	var q string
+	var args []any
+	if f.customerLevel() && customerGroups[group] {
+		q = `SELECT ` + col + ` AS g, c.currency, SUM(c.open_count), SUM(c.owed_minor), SUM(c.overdue_minor), SUM(c.disputed_minor)
+			FROM customers c WHERE c.owed_minor > 0`
+		add := func(cond string, v any) {
+			args = append(args, v)
+			q += fmt.Sprintf(" AND "+cond, len(args))
+		}
+		for _, c := range []struct{ col, v string }{{"c.agent", f.Scope}, {"c.agent", f.Agent}, {"c.zone", f.Zone},
+			{"c.route", f.Route}, {"c.segment", f.Segment}} {
+			if c.v != "" {
+				add(c.col+" = $%d", c.v)
+			}
+		}
+		if f.Search != "" {
+			cond, a := searchCond("c.id", f.Search, len(args)+1)
+			q += cond
+			args = append(args, a...)
+		}
+		groupBy := col + `, c.currency`
+		if group == "" {
+			groupBy = `c.currency` // PostgreSQL refuses a constant in GROUP BY
+		}
+		q += ` GROUP BY ` + groupBy
+	} else {
+		if !strings.Contains(col, ".") && col != "''" {
 			col = "d." + col
 		}
+		var from string
+		from, args = debtQuery(today, f)
+		args = append(args, DebtTotalsCap+1)
+		key, groupBy := `x.g`, `x.g, x.currency`
+		if group == "" {
+			key, groupBy = `''`, `x.currency`
+		}
+		q = `SELECT ` + key + `, x.currency, COUNT(*), SUM(x.open_minor),
+			SUM(CASE WHEN ` + statusInSQL("x.status", ledger.Status.PastDue) + ` THEN x.open_minor ELSE 0 END),
+			SUM(CASE WHEN ` + statusInSQL("x.status", func(s ledger.Status) bool { return s == ledger.Disputed }) + ` THEN x.open_minor ELSE 0 END)
+			FROM (SELECT ` + col + ` AS g, d.currency, d.open_minor, d.status ` + from +
+			fmt.Sprintf(` LIMIT $%d) x GROUP BY `, len(args)) + groupBy // any DebtTotalsCap+1 rows tell it is capped
 	}
-	from, args := debtQuery(today, f)
-	groupBy := col + `, d.currency`
-	if group == "" {
-		groupBy = `d.currency` // PostgreSQL refuses a constant in GROUP BY
-	}
-	q := `SELECT ` + col + ` AS g, d.currency, COUNT(*), SUM(d.open_minor),
-		SUM(CASE WHEN ` + statusInSQL("d.status", ledger.Status.PastDue) + ` THEN d.open_minor ELSE 0 END),
-		SUM(CASE WHEN ` + statusInSQL("d.status", func(s ledger.Status) bool { return s == ledger.Disputed }) + ` THEN d.open_minor ELSE 0 END) ` +
-		from + ` GROUP BY ` + groupBy + ` ORDER BY 4 DESC, 1`
+	args = append(args, limit+1)
+	q += fmt.Sprintf(` ORDER BY 4 DESC, 1 LIMIT $%d`, len(args))
 	rows, err := t.query(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: debt groups: %w", err)
+		return nil, false, fmt.Errorf("store: debt groups: %w", err)
 	}
 	defer rows.Close()
-	var out []DebtGroup
+	var n int64
 	for rows.Next() {
 		var g DebtGroup
 		var cur string
 		if err := rows.Scan(&g.Key, &cur, &g.Count, &g.Open, &g.PastDue, &g.Disputed); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		g.Currency = money.Currency(cur)
-		out = append(out, g)
+		n += g.Count
+		groups = append(groups, g)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	if !f.customerLevel() || !customerGroups[group] {
+		if n > DebtTotalsCap {
+			return nil, true, nil
+		}
+	}
+	return groups, false, nil
 }

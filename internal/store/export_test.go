@@ -84,3 +84,12 @@ func (db *DB) RawWrite(ctx context.Context, q string, args ...any) error {
 		return err
 	})
 }
+
+// SlowRead runs a read that takes many seconds unless it is stopped.
+func (db *DB) SlowRead(ctx context.Context) error {
+	return db.Read(ctx, func(tx *Tx) error {
+		var n int64
+		return tx.queryRow(ctx, `WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 1000000000)
+			SELECT COUNT(*) FROM c`).Scan(&n)
+	})
+}

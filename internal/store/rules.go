@@ -75,6 +75,86 @@ func statusInSQL(col string, keep func(ledger.Status) bool) string {
 	return col + " IN (" + strings.Join(in, ", ") + ")"
 }
 
+// statusIsSQL is a condition: documents row d has status s on day today,
+// by ledger.StatusPrecedence: s's condition holds and no earlier one does.
+// Unlike comparing statusSQL, it leaves the planner the columns (a due
+// date range for overdue).
+func statusIsSQL(d string, today civil.Date, s ledger.Status, p *params) string {
+	// today's placeholder is numbered only if a condition uses it: an
+	// unused parameter has no type for PostgreSQL.
+	const mark = "\x00today"
+	var conds []string
+	for _, r := range ledger.StatusPrecedence {
+		cond := conditionSQL(r.When, d, mark)
+		if r.Status == s {
+			if cond != "" {
+				conds = append(conds, cond)
+			}
+			if len(conds) == 0 {
+				return "1 = 1"
+			}
+			out := "(" + strings.Join(conds, " AND ") + ")"
+			if strings.Contains(out, mark) {
+				out = strings.ReplaceAll(out, mark, p.add(today.String()))
+			}
+			return out
+		}
+		conds = append(conds, "NOT ("+cond+")")
+	}
+	return "1 = 0" // not a status
+}
+
+// statusDueHintSQL is a condition on the due date of owed documents row d
+// that every owed document of status s holds on day today, found by
+// evaluating ledger.StateAsOf on owed documents of every kind, dispute and
+// side of today (pending: due today or later); "1 = 1" when the status
+// occurs on both sides. It lets the due-date index find the documents.
+func statusDueHintSQL(d string, today civil.Date, s ledger.Status, p *params) string {
+	var before, after bool
+	for _, k := range []ledger.Kind{ledger.Invoice, ledger.Returned} {
+		for _, disputed := range []bool{false, true} {
+			for _, off := range []int{-30, -1, 0, 1, 30} {
+				doc := ledger.Document{Kind: k, Disputed: disputed, DueDate: today.AddDays(off), Amount: 1, ERPOpen: 1}
+				if doc.StateAsOf(today).Status == s {
+					before, after = before || off < 0, after || off >= 0
+				}
+			}
+		}
+	}
+	switch {
+	case before && !after:
+		return d + ".due_date < " + p.add(today.String())
+	case after && !before:
+		return d + ".due_date >= " + p.add(today.String())
+	}
+	return "1 = 1"
+}
+
+// bucketRangeSQL is a condition on documents row d's due date that every
+// document of bucket b holds on day today (a superset: returned items
+// younger than ReturnedMinDays age into the second bucket), for an index
+// to find them; the exact test is bucketSQL.
+func bucketRangeSQL(d string, today civil.Date, b ledger.Bucket, p *params) string {
+	var conds []string
+	prev := -1
+	for _, x := range ledger.Aging {
+		if x.Bucket == b {
+			if x.MaxDays >= 0 {
+				conds = append(conds, d+".due_date >= "+p.add(today.AddDays(-x.MaxDays).String()))
+			}
+			if prev >= ledger.ReturnedMinDays {
+				conds = append(conds, d+".due_date < "+p.add(today.AddDays(-prev).String()))
+			}
+			if len(conds) == 0 {
+				return "1 = 1"
+			}
+			return strings.Join(conds, " AND ")
+		}
+		prev = x.MaxDays
+	}
+	return "1 = 0" // not a bucket
+}
+
 // pastDueSQL is a condition: the status of documents row d on day today
 // counts in the overdue figure (ledger.Status.PastDue).
 func pastDueSQL(d string, today civil.Date, p *params) string {

@@ -2,7 +2,10 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -154,6 +157,59 @@ func TestRulesSQLMatchLedger(t *testing.T) {
 					rt.Fatalf("debt %s: SQL %s %s, Go %s %s", d.ID, x.Status, x.Bucket, d.StateAsOf(today).Status, d.BucketAsOf(today))
 				}
 			}
+			// Filtered by each status and each bucket, the list is what Go
+			// says; so are its totals, counted from the documents, and with
+			// no filter, summed from the customers' figures.
+			err = db.Read(ctx, func(tx *store.Tx) error {
+				check := func(f store.DebtFilter, keep func(ledger.Document) bool) error {
+					got, err := tx.Debts(ctx, today, f, "", "", 1000)
+					if err != nil {
+						return err
+					}
+					var want []string
+					wantOpen := map[money.Currency]int64{}
+					for _, d := range docs {
+						if d.Open() > 0 && d.Kind.Owed() && keep(d) {
+							want = append(want, d.ID)
+							wantOpen[d.Currency] += d.Open()
+						}
+					}
+					var ids []string
+					for _, x := range got {
+						ids = append(ids, x.Document.ID)
+					}
+					slices.Sort(ids)
+					if !slices.Equal(ids, want) {
+						rt.Fatalf("debts %+v on %s: SQL %v, Go %v", f, today, ids, want)
+					}
+					totals, capped, err := tx.DebtGroups(ctx, today, f, "", 10)
+					if err != nil || capped {
+						return fmt.Errorf("totals %v capped %v", err, capped)
+					}
+					gotOpen := map[money.Currency]int64{}
+					for _, g := range totals {
+						gotOpen[g.Currency] += g.Open
+					}
+					if !maps.Equal(gotOpen, wantOpen) {
+						rt.Fatalf("debt totals %+v: SQL %v, Go %v", f, gotOpen, wantOpen)
+					}
+					return nil
+				}
+				for _, st := range ledger.Statuses() {
+					if err := check(store.DebtFilter{Status: string(st)}, func(d ledger.Document) bool { return d.StateAsOf(today).Status == st }); err != nil {
+						return err
+					}
+				}
+				for _, b := range store.Buckets {
+					if err := check(store.DebtFilter{Bucket: b}, func(d ledger.Document) bool { return d.BucketAsOf(today) == b }); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				rt.Fatal(err)
+			}
 			for cur, w := range wantBy {
 				g := sum[cur]
 				if g == nil {
@@ -193,5 +249,75 @@ func TestRulesSQLMatchLedger(t *testing.T) {
 				}
 			}
 		})
+	})
+}
+
+// TestMigrationOwedBackfill: migration 10 fills each customer's owed
+// figure from its open owed documents, credit notes and closed documents
+// left out.
+func TestMigrationOwedBackfill(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+		if err := db.MigrateDownTo(ctx, 6); err != nil {
+			t.Fatal(err)
+		}
+		d := func(id string, kind ledger.Kind, open int64) ledger.Document {
+			return ledger.Document{ID: id, CustomerID: "C1", Kind: kind, Number: id, IssueDate: day("2026-10-01"), DueDate: day("2026-11-01"),
+				Currency: "EUR", Amount: 1000, ERPOpen: open, Instrument: ledger.Transfer}
+		}
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.InsertCustomer(ctx, ledger.Customer{ID: "C1", Name: "n", Currency: "EUR"}, now); err != nil {
+				return err
+			}
+			if err := tx.InsertCustomer(ctx, ledger.Customer{ID: "C2", Name: "n", Currency: "EUR"}, now); err != nil {
+				return err
+			}
+			return tx.InsertDocuments(ctx, []ledger.Document{d("F1", ledger.Invoice, 300), d("F2", ledger.Invoice, 0),
+				d("R1", ledger.Returned, 40), d("A1", ledger.CreditNote, 500)}, now)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Optimize(ctx); err != nil {
+			t.Fatal(err)
+		}
+		err = db.Read(ctx, func(tx *store.Tx) error {
+			accs, err := tx.Accounts(ctx, []string{"C1", "C2"}, false)
+			if err != nil {
+				return err
+			}
+			if accs["C1"].Figures.Owed != 340 || accs["C2"].Figures.Owed != 0 {
+				t.Errorf("owed after migration: C1 %d, C2 %d", accs["C1"].Figures.Owed, accs["C2"].Figures.Owed)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestRequestReadsAreBounded: a request's read that runs past its deadline
+// is stopped in the database and reported as ErrTimeout, on both databases.
+func TestRequestReadsAreBounded(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx, cancel := context.WithTimeout(store.Bounded(context.Background()), 200*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		err := db.SlowRead(ctx)
+		if !errors.Is(err, store.ErrTimeout) || time.Since(start) > 3*time.Second {
+			t.Fatalf("slow read: %v after %s", err, time.Since(start))
+		}
+		// The database is free again at once.
+		if err := db.Read(store.Bounded(context.Background()), func(tx *store.Tx) error {
+			_, err := tx.Lists(context.Background(), "nobody")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
 	})
 }

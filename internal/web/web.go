@@ -270,6 +270,8 @@ var pageErrors = map[app.Kind]struct {
 	app.KindConflict:  {http.StatusConflict, "web.bad_request"},
 	app.KindNotFound:  {http.StatusNotFound, "web.not_found"},
 	app.KindForbidden: {http.StatusForbidden, "web.forbidden"},
+	// The storage refused or a read ran too long: try again shortly.
+	app.KindUnavailable: {http.StatusServiceUnavailable, "web.busy"},
 }
 
 // errorData is what the error page shows: the message, and the value the
@@ -286,7 +288,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	lang := s.lang(r, sessionOf(r))
 	f := app.Classify(err, lang)
 	pe, ok := pageErrors[f.Kind]
-	if !ok {
+	if !ok || errors.Is(err, app.ErrUnavailable) {
 		s.serverError(w, r, err)
 		return
 	}
