@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"cobro/internal/app"
 	"cobro/internal/auth"
+	"cobro/internal/civil"
 	"cobro/internal/erpimport"
 	"cobro/internal/i18n"
 	"cobro/internal/ledger"
@@ -76,8 +78,17 @@ func cmdCompany(ctx context.Context, e *env, args []string) error {
 	tz := fs.String("time-zone", def.TimeZone, "IANA time zone: 'today' is computed in it")
 	lang := fs.String("language", def.Language, "default language of documents: es or en")
 	howToPay := fs.String("how-to-pay", "", "how to pay, printed on statements")
+	since := fs.String("since", "", "YYYY-MM-DD: the company was set up then (collections may be dated from that day, 90 days back at most)")
 	if _, err := parse(fs, args); err != nil {
 		return err
+	}
+	var setUp time.Time
+	if *since != "" {
+		d, err := civil.Parse(*since)
+		if err != nil {
+			return fmt.Errorf("--since: %w", err)
+		}
+		setUp = time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
 	}
 	cur, err := money.ParseCurrency(*currency)
 	if err != nil {
@@ -91,6 +102,11 @@ func cmdCompany(ctx context.Context, e *env, args []string) error {
 	c := ledger.Company{Name: *name, TaxID: *taxID, Address: *address, Currency: cur, TimeZone: *tz, Language: *lang, HowToPay: *howToPay}
 	if err := a.SaveCompany(ctx, auth.System("cli"), c); err != nil {
 		return err
+	}
+	if !setUp.IsZero() {
+		if err := a.BackdateCompany(ctx, auth.System("cli"), setUp); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintln(e.stdout, "company profile saved")
 	return nil

@@ -147,3 +147,43 @@ func TestCheckNamesFiguresOutOfBounds(t *testing.T) {
 		}
 	})
 }
+
+// Migration 9 gives an existing company the time of its first profile
+// save as its set-up time, and undoes cleanly.
+func TestMigrationRecordsCompanySetUp(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if err := db.MigrateDownTo(ctx, 8); err != nil {
+			t.Fatal(err)
+		}
+		first := time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.SaveCompany(ctx, ledger.Company{Name: "X", Currency: "EUR", TimeZone: "Europe/Madrid", Language: "es"}, day("2025-03-01")); err != nil {
+				return err
+			}
+			for _, at := range []time.Time{first.Add(time.Hour), first} {
+				if err := tx.Audit(ctx, store.AuditEntry{At: at, Actor: "t", Action: "company.save", Entity: "company", EntityID: "1"}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var got time.Time
+		if err := db.Read(ctx, func(tx *store.Tx) error { got, err = tx.CompanySetUp(ctx); return err }); err != nil || !got.Equal(first) {
+			t.Fatalf("set up %v, want %v (%v)", got, first, err)
+		}
+		// Only the first save records it.
+		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.SetCompanySetUp(ctx, time.Now(), true) }); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Read(ctx, func(tx *store.Tx) error { got, err = tx.CompanySetUp(ctx); return err }); err != nil || !got.Equal(first) {
+			t.Fatalf("set up %v after a later save, want %v", got, first)
+		}
+	})
+}

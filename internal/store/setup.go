@@ -1,0 +1,36 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// CompanySetUp is when the company was set up in cobro; zero when no
+// company or no record of it (a database from before migration 9 without
+// the audit record).
+func (t *Tx) CompanySetUp(ctx context.Context) (time.Time, error) {
+	var s string
+	err := t.queryRow(ctx, `SELECT COALESCE(MAX(created_at), '') FROM company WHERE id = 1`).Scan(&s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: company set-up: %w", err)
+	}
+	at, err := ParseStamp(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: company set-up %q: %w", s, err)
+	}
+	return at, nil
+}
+
+// SetCompanySetUp records when the company was set up: with first, only
+// when nothing is recorded yet (the first save of the profile).
+func (t *Tx) SetCompanySetUp(ctx context.Context, at time.Time, first bool) error {
+	q := `UPDATE company SET created_at = $1 WHERE id = 1`
+	if first {
+		q += ` AND created_at = ''`
+	}
+	if _, err := t.exec(ctx, q, Stamp(at)); err != nil {
+		return fmt.Errorf("store: set company set-up: %w", err)
+	}
+	return nil
+}
