@@ -518,3 +518,39 @@ func TestKindsAndInstruments(t *testing.T) {
 		t.Error("only cheques and promissory notes clear later")
 	}
 }
+
+func TestCollectionDates(t *testing.T) {
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	setUp := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	for i, c := range []struct {
+		at, setUp time.Time
+		code      string
+	}{
+		{now, setUp, ""},
+		{now.Add(MaxCollectedAhead), setUp, ""},
+		{now.Add(MaxCollectedAhead + time.Second), setUp, "collected_in_future"},
+		{setUp, setUp, ""},
+		{setUp.Add(-time.Second), setUp, "collected_before_setup"},
+		{now.Add(-MaxCollectedAge), time.Time{}, ""}, // no set-up known: the window alone
+		{now.Add(-MaxCollectedAge - time.Second), time.Time{}, "collected_too_early"},
+		{time.Time{}.Add(time.Hour), time.Time{}, "collected_too_early"},
+	} {
+		checkRule(t, i, CheckCollectedAt(c.at, now, c.setUp), c.code, "collected_at", nil)
+	}
+	today := day("2026-11-23")
+	for i, c := range []struct {
+		due  string
+		code string
+	}{
+		{"2000-01-01", ""}, {"1999-12-31", "bad_due_date"}, {"2036-11-23", ""}, {"2036-11-24", "bad_due_date"}, {"", ""},
+	} {
+		var d civil.Date
+		if c.due != "" {
+			d = day(c.due)
+		}
+		checkRule(t, i, CheckDueDate("instrument.due_date", d, today), c.code, "instrument.due_date", nil)
+	}
+	// 29 February ten years on is 1 March.
+	checkRule(t, 99, CheckDueDate("d", day("2038-03-01"), day("2028-02-29")), "", "", nil)
+	checkRule(t, 98, CheckDueDate("d", day("2038-03-02"), day("2028-02-29")), "bad_due_date", "d", nil)
+}
