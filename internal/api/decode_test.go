@@ -23,7 +23,7 @@ func TestScanJSON(t *testing.T) {
 		{`{"x": [{"amount": {"currency": "EUR", "amount": -10000000000001}}]}`, "amount_too_large", "x[0].amount.amount"},
 		{`{"amount": {"amount": 1e30, "currency": "EUR"}}`, "", ""}, // not an integer: the decoder refuses it
 		{`{"count": 99999999999999999999}`, "", ""},                 // not money
-		{`{"a": 1,`, "", ""},                                        // bad JSON: the decoder says so
+		{`{"a": 1,`, "", ""}, // bad JSON: the decoder says so
 		{``, "", ""},
 	} {
 		err := scanJSON([]byte(c.body))
