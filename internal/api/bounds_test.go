@@ -69,7 +69,12 @@ func TestRepeatedKeysAreRefused(t *testing.T) {
 			{"document_id": "F-8", "customer_id": "C-1", "kind": "invoice", "issue_date": "2026-11-01", "due_date": "2026-12-01",
 			 "amount": {"amount": 100, "currency": "EUR"}, "open_amount": {"amount": 100, "currency": "EUR"},
 			 "open_amount": {"amount": 1, "currency": "EUR"}}]`), 207, `"rejected":2`, `"inserted":0`)
-		_ = r
+		if !strings.Contains(string(r.body), `"code":"bad_amount"`) || !strings.Contains(string(r.body), `"code":"duplicate_field"`) {
+			t.Errorf("bulk items with repeated keys: %s", r.body)
+		}
+		admin.expect(admin.do("POST", "/api/v1/customers/bulk", `[
+			{"customer_id": "C-7", "name": "Siete", "currency": "EUR", "credit_limit": {"amount": 100, "currency": "EUR", "amount": 99999999}},
+			{"customer_id": "C-8", "name": "Ocho", "name": "Eight", "currency": "EUR"}]`), 207, `"rejected":2`, `"inserted":0`)
 	})
 }
 
