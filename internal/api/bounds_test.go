@@ -100,6 +100,9 @@ func TestAmountsOverTheLimitAreRefused(t *testing.T) {
 			if m := r.json(t)["error"].(map[string]any)["message"].(string); !strings.Contains(m, "100.000.000.000,00\u00a0€") {
 				t.Errorf("case %d: the message must give the limit in euros: %s", i, m)
 			}
+			if b, _ := json.Marshal(r.json(t)["error"].(map[string]any)["details"]); !strings.Contains(string(b), `"max":{"amount":10000000000000,"currency":"EUR"}`) {
+				t.Errorf("case %d: details %s", i, b)
+			}
 		}
 		// At the limit is fine (the rules that follow still apply).
 		admin.expect(admin.do("POST", "/api/v1/collections", `{"customer_id": "C-1", "amount": {"amount": 10000000000000, "currency": "EUR"},

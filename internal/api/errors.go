@@ -86,7 +86,8 @@ func (s *Server) classify(err error, lang i18n.Lang) (int, errorDetail) {
 	var ae *apiError
 	if errors.As(err, &ae) {
 		args := append([]any{"field", ae.field, "detail", ae.detail}, i18n.Args(lang, ae.args...)...)
-		return ae.status, errorDetail{Code: ae.code, Message: i18n.T(lang, "error."+ae.code, args...), Field: ae.field}
+		return ae.status, errorDetail{Code: ae.code, Message: i18n.T(lang, "error."+ae.code, args...), Field: ae.field,
+			Details: details(ae.args)}
 	}
 	var re *ledger.RuleError
 	if errors.As(err, &re) {
