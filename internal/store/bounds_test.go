@@ -118,7 +118,8 @@ func TestCheckNamesFiguresOutOfBounds(t *testing.T) {
 			drop = []string{"ALTER TABLE customers DROP CONSTRAINT figure_bounds_customers_balance_minor",
 				"ALTER TABLE documents DROP CONSTRAINT figure_bounds_documents_pending_minor"}
 			writes = []string{
-				"UPDATE customers SET balance_minor = -9223372036854775000",
+				// risk = balance + in hand overflows bigint in the check's own query.
+				"UPDATE customers SET balance_minor = 9223372036854775000, in_hand_minor = 1000",
 				fmt.Sprintf("UPDATE documents SET pending_minor = %d", money.MaxMinor+1),
 			}
 		}
@@ -144,6 +145,17 @@ func TestCheckNamesFiguresOutOfBounds(t *testing.T) {
 		}
 		if !store.OutOfBounds(vs) {
 			t.Error("OutOfBounds must say so")
+		}
+		if db.Kind() == "postgres" {
+			// The risk rule's query overflows on the broken balance: it is
+			// reported as not checked, and the check goes on.
+			soft := false
+			for _, v := range vs {
+				soft = soft || strings.HasPrefix(v.Detail, "not checked while figures are out of bounds")
+			}
+			if !soft {
+				t.Errorf("the overflowing rule is not reported: %+v", vs)
+			}
 		}
 	})
 }
