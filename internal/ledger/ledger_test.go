@@ -2,11 +2,14 @@ package ledger
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"pgregory.net/rapid"
 
 	"cobro/internal/civil"
 	"cobro/internal/money"
@@ -553,4 +556,38 @@ func TestCollectionDates(t *testing.T) {
 	// 29 February ten years on is 1 March.
 	checkRule(t, 99, CheckDueDate("d", day("2038-03-01"), day("2028-02-29")), "", "", nil)
 	checkRule(t, 98, CheckDueDate("d", day("2038-03-02"), day("2028-02-29")), "bad_due_date", "d", nil)
+}
+
+// Whatever the amounts, a collection the rules accept holds no money value
+// over money.MaxMinor, and its allocations cannot overflow their sum.
+func TestAcceptedAmountsAreBounded(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		huge := rapid.OneOf(rapid.Int64(), rapid.Int64Range(money.MaxMinor-2, money.MaxMinor+2), rapid.Int64Range(-3, 1000))
+		docs := map[string]Document{}
+		var allocs []Allocation
+		for i := range rapid.IntRange(0, 4).Draw(t, "n") {
+			id := fmt.Sprintf("F%d", i)
+			amt := rapid.Int64Range(0, money.MaxMinor).Draw(t, "doc")
+			docs[id] = Document{ID: id, CustomerID: "C", Kind: Invoice, Amount: amt, ERPOpen: amt}
+			allocs = append(allocs, Allocation{DocumentID: id, Amount: huge.Draw(t, "alloc")})
+		}
+		c := Collection{CustomerID: "C", Amount: money.New(huge.Draw(t, "amount"), "EUR"), Instrument: InstrumentDetail{Kind: Cash},
+			Allocations: allocs}
+		if CheckNewCollection(Customer{ID: "C", Currency: "EUR"}, c, docs) != nil {
+			return
+		}
+		if c.Amount.Check() != nil || c.Amount.Minor <= 0 {
+			t.Fatalf("accepted amount %d", c.Amount.Minor)
+		}
+		sum := int64(0)
+		for _, a := range allocs {
+			if money.CheckMinor(a.Amount) != nil || a.Amount <= 0 {
+				t.Fatalf("accepted allocation %d", a.Amount)
+			}
+			sum += a.Amount
+		}
+		if sum > c.Amount.Minor {
+			t.Fatalf("allocations %d over the collection %d", sum, c.Amount.Minor)
+		}
+	})
 }
