@@ -199,3 +199,35 @@ func TestMigrationRecordsCompanySetUp(t *testing.T) {
 		}
 	})
 }
+
+// On PostgreSQL migration 9 validates the constraints the rows satisfy,
+// and leaves NOT VALID (still guarding new writes) one a broken row fails:
+// the database migrates either way.
+func TestMigrationValidatesWhatItCan(t *testing.T) {
+	db := dbtest.Open(t, "postgres")
+	ctx := context.Background()
+	boundedLedger(t, db)
+	if err := db.MigrateDownTo(ctx, 8); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RawExec(ctx, "UPDATE customers SET balance_minor = -92233720368547758"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("a broken figure must not stop the migration: %v", err)
+	}
+	notValid, err := db.RawStrings(ctx, `SELECT conname FROM pg_constraint WHERE conname LIKE 'figure_bounds_%' AND NOT convalidated`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(notValid) != 1 || notValid[0] != "figure_bounds_customers_balance_minor" {
+		t.Fatalf("constraints left NOT VALID: %v", notValid)
+	}
+	all, err := db.RawStrings(ctx, `SELECT conname FROM pg_constraint WHERE conname LIKE 'figure_bounds_%'`)
+	if err != nil || len(all) != 17 {
+		t.Fatalf("constraints %v %v", all, err)
+	}
+	if err := db.RawWrite(ctx, "UPDATE customers SET balance_minor = balance_minor - 1"); !errors.Is(err, store.ErrOutOfBounds) {
+		t.Fatalf("a NOT VALID constraint still guards new writes: %v", err)
+	}
+}
