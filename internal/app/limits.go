@@ -14,12 +14,8 @@ import (
 // instrument's maturity (ledger.CheckDueDate, against the company's
 // today).
 func (a *App) checkDates(ctx context.Context, collectedAt time.Time, in ledger.InstrumentDetail, now time.Time) error {
-	var setUp time.Time
-	if err := a.db.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		setUp, err = tx.CompanySetUp(ctx)
-		return err
-	}); err != nil {
+	setUp, err := a.db.CompanySetUp(ctx)
+	if err != nil {
 		return err
 	}
 	if err := ledger.CheckCollectedAt(collectedAt, now, setUp); err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -10,9 +11,20 @@ import (
 // company or no record of it (a database from before migration 9 without
 // the audit record).
 func (t *Tx) CompanySetUp(ctx context.Context) (time.Time, error) {
+	return scanSetUp(t.queryRow(ctx, qCompanySetUp))
+}
+
+// CompanySetUp is Tx.CompanySetUp in one statement, outside a transaction
+// (every new collection reads it).
+func (db *DB) CompanySetUp(ctx context.Context) (time.Time, error) {
+	return scanSetUp(db.readRow(ctx, qCompanySetUp))
+}
+
+const qCompanySetUp = `SELECT COALESCE(MAX(created_at), '') FROM company WHERE id = 1`
+
+func scanSetUp(row *sql.Row) (time.Time, error) {
 	var s string
-	err := t.queryRow(ctx, `SELECT COALESCE(MAX(created_at), '') FROM company WHERE id = 1`).Scan(&s)
-	if err != nil {
+	if err := row.Scan(&s); err != nil {
 		return time.Time{}, fmt.Errorf("store: company set-up: %w", err)
 	}
 	at, err := ParseStamp(s)
