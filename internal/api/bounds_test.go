@@ -70,7 +70,12 @@ func TestRepeatedKeysAreRefused(t *testing.T) {
 			{"document_id": "F-8", "customer_id": "C-1", "kind": "invoice", "issue_date": "2026-11-01", "due_date": "2026-12-01",
 			 "amount": {"amount": 100, "currency": "EUR"}, "open_amount": {"amount": 100, "currency": "EUR"},
 			 "open_amount": {"amount": 1, "currency": "EUR"}}]`), 207, `"rejected":2`, `"inserted":0`)
-		_ = r
+		if !strings.Contains(string(r.body), `"code":"bad_amount"`) || !strings.Contains(string(r.body), `"code":"duplicate_field"`) {
+			t.Errorf("bulk items with repeated keys: %s", r.body)
+		}
+		admin.expect(admin.do("POST", "/api/v1/customers/bulk", `[
+			{"customer_id": "C-7", "name": "Siete", "currency": "EUR", "credit_limit": {"amount": 100, "currency": "EUR", "amount": 99999999}},
+			{"customer_id": "C-8", "name": "Ocho", "name": "Eight", "currency": "EUR"}]`), 207, `"rejected":2`, `"inserted":0`)
 	})
 }
 
@@ -95,6 +100,9 @@ func TestAmountsOverTheLimitAreRefused(t *testing.T) {
 				`"code":"amount_too_large"`, `"field":"`+c.field+`"`)
 			if m := r.json(t)["error"].(map[string]any)["message"].(string); !strings.Contains(m, "100.000.000.000,00\u00a0€") {
 				t.Errorf("case %d: the message must give the limit in euros: %s", i, m)
+			}
+			if b, _ := json.Marshal(r.json(t)["error"].(map[string]any)["details"]); !strings.Contains(string(b), `"max":{"amount":10000000000000,"currency":"EUR"}`) {
+				t.Errorf("case %d: details %s", i, b)
 			}
 		}
 		// At the limit is fine (the rules that follow still apply).
@@ -256,5 +264,44 @@ func TestTextAndBodyLimits(t *testing.T) {
 			t.Fatalf("the bulk body is only %d bytes", b.Len())
 		}
 		admin.expect(admin.do("POST", "/api/v1/customers/bulk", b.String()), 200, `"inserted":1000`)
+	})
+}
+
+// A collection's time is bounded: at most 90 days back, never before the
+// company was set up, at most a day ahead; an instrument matures between
+// 2000 and ten years from today.
+func TestCollectionDatesAreBounded(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		a, admin, erp := fixture(t, db, fixedClock("2026-11-23T10:00:00Z"))
+		admin.expect(erp.do("POST", "/api/v1/customers/bulk", customersJSON), 200)
+		body := func(at, due string) string {
+			return `{"customer_id": "C-1", "amount": {"amount": 100, "currency": "EUR"}, "collected_at": "` + at + `",
+				"instrument": {"kind": "promissory_note", "number": "P-1", "due_date": "` + due + `"}}`
+		}
+		key := 0
+		try := func(at, due string, status int, has ...string) {
+			t.Helper()
+			key++
+			admin.expect(admin.do("POST", "/api/v1/collections", body(at, due), "Idempotency-Key", fmt.Sprint("d-", key),
+				"Accept-Language", "es"), status, has...)
+		}
+		// The company was set up at the clock's now: yesterday is before it.
+		try("2026-11-22T10:00:00Z", "2027-01-31", 422, `"code":"collected_before_setup"`, `"field":"collected_at"`, "alta de la empresa")
+		try("2026-11-23T09:59:00Z", "2027-01-31", 422, `"code":"collected_before_setup"`)
+		try("2026-11-23T10:00:00Z", "2027-01-31", 201)
+		try("2026-11-24T10:00:01Z", "2027-01-31", 422, `"code":"collected_in_future"`)
+		// A company whose history started earlier: 90 days back at most.
+		if err := a.BackdateCompany(context.Background(), auth.System("test"), time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		try("2026-08-25T10:00:00Z", "2027-01-31", 201) // 90 days
+		try("2026-08-25T09:59:59Z", "2027-01-31", 422, `"code":"collected_too_early"`, "90 días")
+		try("1970-01-01T00:00:00Z", "2027-01-31", 422, `"code":"collected_too_early"`)
+		// Maturities.
+		try("2026-11-23T10:00:00Z", "2000-01-01", 201)
+		try("2026-11-23T10:00:00Z", "1999-12-31", 422, `"code":"bad_due_date"`, `"field":"instrument.due_date"`, "2000-01-01", "2036-11-23")
+		try("2026-11-23T10:00:00Z", "2036-11-23", 201)
+		try("2026-11-23T10:00:00Z", "2036-11-24", 422, `"code":"bad_due_date"`)
+		try("2026-11-23T10:00:00Z", "9999-12-31", 422, `"code":"bad_due_date"`)
 	})
 }

@@ -77,7 +77,8 @@ func (s *Server) classify(err error, lang i18n.Lang) (int, errorDetail) {
 	var ae *apiError
 	if errors.As(err, &ae) {
 		args := append([]any{"field", ae.field, "detail", ae.detail, "value", ae.value}, i18n.Args(lang, ae.args...)...)
-		return ae.status, errorDetail{Code: ae.code, Message: i18n.T(lang, "error."+ae.code, args...), Field: ae.field, Value: ae.value}
+		return ae.status, errorDetail{Code: ae.code, Message: i18n.T(lang, "error."+ae.code, args...), Field: ae.field, Value: ae.value,
+			Details: app.Details(ae.args)}
 	}
 	f := app.Classify(err, lang)
 	return statuses[f.Kind], errorDetail{Code: f.Code, Message: f.Message, Field: f.Field, Value: f.Value, Details: f.Details}

@@ -75,10 +75,10 @@ func (a *App) RecordCollection(ctx context.Context, actor auth.Actor, idem Idem,
 	now := a.now()
 	collectedAt := now
 	if req.CollectedAt != nil && !req.CollectedAt.IsZero() {
-		if req.CollectedAt.After(now.Add(24 * time.Hour)) {
-			return CollectionView{}, nil, ruleInvalid("collected_in_future", "collected_at", "collected_at is in the future")
-		}
 		collectedAt = *req.CollectedAt
+	}
+	if err := a.checkDates(ctx, collectedAt, req.Instrument, now); err != nil {
+		return CollectionView{}, nil, err
 	}
 	id, err := uuid.NewV7()
 	if err != nil {

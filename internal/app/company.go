@@ -50,6 +50,9 @@ func (a *App) SaveCompany(ctx context.Context, actor auth.Actor, c ledger.Compan
 		if err := tx.SaveCompany(ctx, c, asOf); err != nil {
 			return err
 		}
+		if err := tx.SetCompanySetUp(ctx, a.now(), true); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, store.AuditEntry{At: a.now(), Actor: actor.Name, Source: actor.Source, Action: "company.save",
 			Entity: "company", EntityID: "1", Detail: c})
 	})

@@ -97,7 +97,7 @@ var ruleKinds = []struct {
 func Classify(err error, lang i18n.Lang) Failure {
 	var re *ledger.RuleError
 	if errors.As(err, &re) {
-		f := Failure{Kind: KindInvalid, Code: re.Code, Field: re.Field, Value: re.Value, Details: details(re.Args)}
+		f := Failure{Kind: KindInvalid, Code: re.Code, Field: re.Field, Value: re.Value, Details: Details(re.Args)}
 		for _, rk := range ruleKinds {
 			if errors.Is(re.Err, rk.err) {
 				f.Kind = rk.kind
@@ -143,8 +143,8 @@ func localized(lang i18n.Lang, code, english, field, value string, args ...any) 
 	return english
 }
 
-// details are a rule error's name, value pairs as an object.
-func details(args []any) map[string]any {
+// Details are name, value pairs (a rule error's Args) as an object.
+func Details(args []any) map[string]any {
 	if len(args) < 2 {
 		return nil
 	}

@@ -8,9 +8,11 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"cobro/internal/app"
 	"cobro/internal/auth"
+	"cobro/internal/civil"
 	"cobro/internal/erpimport"
 	"cobro/internal/i18n"
 	"cobro/internal/ledger"
@@ -83,8 +85,17 @@ func cmdCompany(ctx context.Context, e *env, args []string) error {
 	lang := fs.String("language", def.Language, "default language of documents: es or en")
 	howToPayEN := fs.String("how-to-pay-en", "", "how to pay, printed on statements in English")
 	howToPayES := fs.String("how-to-pay-es", "", "how to pay, printed on statements in Spanish")
+	since := fs.String("since", "", "YYYY-MM-DD: the company was set up then (collections may be dated from that day, 90 days back at most)")
 	if _, err := parse(fs, args); err != nil {
 		return err
+	}
+	var setUp time.Time
+	if *since != "" {
+		d, err := civil.Parse(*since)
+		if err != nil {
+			return fmt.Errorf("--since: %w", err)
+		}
+		setUp = time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
 	}
 	cur, err := money.ParseCurrency(*currency)
 	if err != nil {
@@ -99,6 +110,11 @@ func cmdCompany(ctx context.Context, e *env, args []string) error {
 		HowToPayEN: *howToPayEN, HowToPayES: *howToPayES}
 	if err := a.SaveCompany(ctx, auth.System("cli"), c); err != nil {
 		return err
+	}
+	if !setUp.IsZero() {
+		if err := a.BackdateCompany(ctx, auth.System("cli"), setUp); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintln(e.stdout, "company profile saved")
 	return nil

@@ -108,6 +108,11 @@ func Seed(ctx context.Context, a *app.App, opt Options) (Generated, error) {
 	if err := a.SaveCompany(ctx, sys, Company); err != nil {
 		return Generated{}, fmt.Errorf("demo company: %w", err)
 	}
+	// The demo's collections go back weeks: the company was set up before.
+	setUp := time.Date(opt.Today.Year, opt.Today.Month, opt.Today.Day, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -60)
+	if err := a.BackdateCompany(ctx, sys, setUp); err != nil {
+		return Generated{}, fmt.Errorf("demo company: %w", err)
+	}
 	rep, err := a.ImportCustomers(ctx, erp, bytes.NewReader(customersCSV(d.custs)), app.ImportOptions{File: "demo-customers.csv"})
 	if err := importErr("customers", rep, err); err != nil {
 		return Generated{}, err

@@ -2,11 +2,14 @@ package ledger
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"pgregory.net/rapid"
 
 	"cobro/internal/civil"
 	"cobro/internal/money"
@@ -537,4 +540,74 @@ func TestHowToPayLanguage(t *testing.T) {
 			t.Errorf("%+v in %s: %q, want %q", c.c, c.lang, got, c.want)
 		}
 	}
+}
+
+func TestCollectionDates(t *testing.T) {
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	setUp := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	for i, c := range []struct {
+		at, setUp time.Time
+		code      string
+	}{
+		{now, setUp, ""},
+		{now.Add(MaxCollectedAhead), setUp, ""},
+		{now.Add(MaxCollectedAhead + time.Second), setUp, "collected_in_future"},
+		{setUp, setUp, ""},
+		{setUp.Add(-time.Second), setUp, "collected_before_setup"},
+		{now.Add(-MaxCollectedAge), time.Time{}, ""}, // no set-up known: the window alone
+		{now.Add(-MaxCollectedAge - time.Second), time.Time{}, "collected_too_early"},
+		{time.Time{}.Add(time.Hour), time.Time{}, "collected_too_early"},
+	} {
+		checkRule(t, i, CheckCollectedAt(c.at, now, c.setUp), c.code, "collected_at", nil)
+	}
+	today := day("2026-11-23")
+	for i, c := range []struct {
+		due  string
+		code string
+	}{
+		{"2000-01-01", ""}, {"1999-12-31", "bad_due_date"}, {"2036-11-23", ""}, {"2036-11-24", "bad_due_date"}, {"", ""},
+	} {
+		var d civil.Date
+		if c.due != "" {
+			d = day(c.due)
+		}
+		checkRule(t, i, CheckDueDate("instrument.due_date", d, today), c.code, "instrument.due_date", nil)
+	}
+	// 29 February ten years on is 1 March.
+	checkRule(t, 99, CheckDueDate("d", day("2038-03-01"), day("2028-02-29")), "", "", nil)
+	checkRule(t, 98, CheckDueDate("d", day("2038-03-02"), day("2028-02-29")), "bad_due_date", "d", nil)
+}
+
+// Whatever the amounts, a collection the rules accept holds no money value
+// over money.MaxMinor, and its allocations cannot overflow their sum.
+func TestAcceptedAmountsAreBounded(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		huge := rapid.OneOf(rapid.Int64(), rapid.Int64Range(money.MaxMinor-2, money.MaxMinor+2), rapid.Int64Range(-3, 1000))
+		docs := map[string]Document{}
+		var allocs []Allocation
+		for i := range rapid.IntRange(0, 4).Draw(t, "n") {
+			id := fmt.Sprintf("F%d", i)
+			amt := rapid.Int64Range(0, money.MaxMinor).Draw(t, "doc")
+			docs[id] = Document{ID: id, CustomerID: "C", Kind: Invoice, Amount: amt, ERPOpen: amt}
+			allocs = append(allocs, Allocation{DocumentID: id, Amount: huge.Draw(t, "alloc")})
+		}
+		c := Collection{CustomerID: "C", Amount: money.New(huge.Draw(t, "amount"), "EUR"), Instrument: InstrumentDetail{Kind: Cash},
+			Allocations: allocs}
+		if CheckNewCollection(Customer{ID: "C", Currency: "EUR"}, c, docs) != nil {
+			return
+		}
+		if c.Amount.Check() != nil || c.Amount.Minor <= 0 {
+			t.Fatalf("accepted amount %d", c.Amount.Minor)
+		}
+		sum := int64(0)
+		for _, a := range allocs {
+			if money.CheckMinor(a.Amount) != nil || a.Amount <= 0 {
+				t.Fatalf("accepted allocation %d", a.Amount)
+			}
+			sum += a.Amount
+		}
+		if sum > c.Amount.Minor {
+			t.Fatalf("allocations %d over the collection %d", sum, c.Amount.Minor)
+		}
+	})
 }

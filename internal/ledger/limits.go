@@ -2,8 +2,10 @@ package ledger
 
 import (
 	"fmt"
+	"time"
 	"unicode/utf8"
 
+	"cobro/internal/civil"
 	"cobro/internal/money"
 )
 
@@ -68,6 +70,58 @@ func CheckAmount(field string, a money.Amount) error {
 // plain is an amount in messages of the domain: "358.12 EUR". The edges
 // translate them with the amounts formatted for the reader (RuleError.Args).
 func plain(a money.Amount) string { return fmt.Sprintf("%s %s", a.Decimal(), a.Currency) }
+
+// Plausible dates of a collection.
+const (
+	// MaxCollectedAge is how long before it is recorded a collection may
+	// have been made (a device offline, a paper receipt entered late).
+	MaxCollectedAge = 90 * 24 * time.Hour
+	// MaxCollectedAhead is how far after the server's clock a device's
+	// clock may be.
+	MaxCollectedAhead = 24 * time.Hour
+	// MaxDueYears is how many years ahead an instrument may mature.
+	MaxDueYears = 10
+)
+
+// EarliestDueDate is the earliest maturity of an instrument.
+var EarliestDueDate = civil.Date{Year: 2000, Month: time.January, Day: 1}
+
+// CheckCollectedAt checks a collection's time against when it is recorded
+// (now) and when the company was set up in cobro (setUp, zero if unknown):
+// no more than MaxCollectedAge back, never before the company was set up,
+// and no more than MaxCollectedAhead in the future.
+func CheckCollectedAt(at, now, setUp time.Time) error {
+	switch earliest := now.Add(-MaxCollectedAge); {
+	case at.After(now.Add(MaxCollectedAhead)):
+		return ruleErr(ErrInvalid, "collected_in_future", "collected_at", "collected_at is in the future")
+	case at.Before(earliest):
+		e := ruleErr(ErrInvalid, "collected_too_early", "collected_at", "collected_at %s is more than %d days before now",
+			at.UTC().Format(time.RFC3339), int(MaxCollectedAge/(24*time.Hour)))
+		e.Args = []any{"days", int(MaxCollectedAge / (24 * time.Hour))}
+		return e
+	case !setUp.IsZero() && at.Before(setUp):
+		e := ruleErr(ErrInvalid, "collected_before_setup", "collected_at", "collected_at %s is before the company was set up in cobro (%s)",
+			at.UTC().Format(time.RFC3339), setUp.UTC().Format(time.RFC3339))
+		e.Args = []any{"setup", setUp.UTC().Format(time.RFC3339)}
+		return e
+	}
+	return nil
+}
+
+// CheckDueDate checks an instrument's maturity on day today: not before
+// EarliestDueDate, at most MaxDueYears ahead.
+func CheckDueDate(field string, d, today civil.Date) error {
+	if d.IsZero() {
+		return nil
+	}
+	latest := civil.Of(time.Date(today.Year+MaxDueYears, today.Month, today.Day, 0, 0, 0, 0, time.UTC))
+	if d.Before(EarliestDueDate) || d.After(latest) {
+		e := ruleErr(ErrInvalid, "bad_due_date", field, "due date %s is not between %s and %s", d, EarliestDueDate, latest)
+		e.Args = []any{"earliest", EarliestDueDate.String(), "latest", latest.String()}
+		return e
+	}
+	return nil
+}
 
 // CheckCompany checks the company profile's texts.
 func CheckCompany(c Company) error {

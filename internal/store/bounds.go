@@ -102,9 +102,10 @@ func (c boundedColumn) inBounds(value string, sqlite bool) string {
 // UPDATE trigger per table that RAISE(ABORT) on a value out of bounds or
 // not an integer guard the same writes, whatever columns the table gains.
 //
-// Both guard new writes only (NOT VALID on PostgreSQL): a database already
-// holding a broken figure from before still migrates and serves, and
-// `cobro check` names the rows to repair.
+// Both guard new writes: a database already holding a broken figure from
+// before still migrates and serves, and `cobro check` names the rows to
+// repair. On PostgreSQL the constraints are added NOT VALID and then
+// validated one by one; one that a broken row fails stays NOT VALID.
 //
 // The migration also records when the company was set up
 // (company.created_at), the earliest a collection may be dated; an
@@ -146,8 +147,34 @@ func migrateBounds(postgres bool) func(ctx context.Context, tx *sql.Tx) error {
 				return fmt.Errorf("bounds: %s: %w", firstLine(s), err)
 			}
 		}
+		if postgres {
+			return validateBounds(ctx, tx)
+		}
 		return nil
 	}
+}
+
+// validateBounds validates each PostgreSQL constraint that the stored rows
+// already satisfy (all of them, on a sound database), each under a
+// savepoint: one that a broken row fails stays NOT VALID, guarding new
+// writes only, until the row is repaired and it is validated by hand.
+func validateBounds(ctx context.Context, tx *sql.Tx) error {
+	for _, c := range boundedColumns {
+		name := fmt.Sprintf("%s_%s_%s", boundsMarker, c.table, c.column)
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT bounds_validate"); err != nil {
+			return fmt.Errorf("bounds: savepoint: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s", c.table, name)); err != nil {
+			if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT bounds_validate"); err != nil {
+				return fmt.Errorf("bounds: rollback to savepoint: %w", err)
+			}
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT bounds_validate"); err != nil {
+			return fmt.Errorf("bounds: release savepoint: %w", err)
+		}
+	}
+	return nil
 }
 
 // unmigrateBounds undoes migration 9.

@@ -93,3 +93,21 @@ func (db *DB) SlowRead(ctx context.Context) error {
 			SELECT COUNT(*) FROM c`).Scan(&n)
 	})
 }
+
+// RawStrings runs a query of one text column.
+func (db *DB) RawStrings(ctx context.Context, q string) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
