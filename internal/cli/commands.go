@@ -41,10 +41,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	maxBody := fs.Int64("max-body", 32<<20, "largest request body or upload accepted, in bytes")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
 	hashing := hashFlags(fs)
+	accessConfig := accessFlags(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	a, done, err := openApp(ctx, e, *dsn, app.WithHasher(hashing()))
+	acc, err := accessConfig()
+	if err != nil {
+		return err
+	}
+	a, done, err := openApp(ctx, e, *dsn, app.WithHasher(hashing()), app.WithSessionLimits(0, acc.sessionIdle))
 	if err != nil {
 		return err
 	}
@@ -55,11 +60,11 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 		e.log.Warn("no company profile: created a default one; set it with cobro company --name ...")
 	}
-	pages, err := web.New(a, e.log, web.Config{SecureCookies: *secure})
+	pages, err := web.New(a, e.log, web.Config{SecureCookies: *secure, PublicURL: acc.publicURL, Proxies: acc.proxies})
 	if err != nil {
 		return err
 	}
-	srv := server.New(a, e.log, server.Config{Addr: *addr, MaxBody: *maxBody, Extra: pages.Register})
+	srv := server.New(a, e.log, server.Config{Addr: *addr, MaxBody: *maxBody, Extra: pages.Register, Proxies: acc.proxies})
 	return srv.Run(ctx, func(addr string) {
 		e.log.Info("serving", "url", "http://"+addr, "db", a.DB().Redacted())
 	})

@@ -21,6 +21,7 @@ import (
 	"cobro/internal/api"
 	"cobro/internal/app"
 	"cobro/internal/auth"
+	"cobro/internal/proxy"
 )
 
 // Config configures a server.
@@ -29,6 +30,9 @@ type Config struct {
 	MaxBody int64
 	// Extra lets the composition root add handlers (the web pages).
 	Extra func(mux *http.ServeMux)
+	// Proxies are the reverse proxies whose X-Forwarded-For is believed
+	// for the client address (API audit records, request logs).
+	Proxies proxy.Trust
 }
 
 // Server is cobro's HTTP server.
@@ -45,7 +49,7 @@ func New(a *app.App, log *slog.Logger, cfg Config) *Server {
 	s := &Server{app: a, log: log, cfg: cfg, reg: prometheus.NewRegistry()}
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	mux := http.NewServeMux()
-	api.New(a, log, api.Config{MaxBody: cfg.MaxBody}).Register(mux)
+	api.New(a, log, api.Config{MaxBody: cfg.MaxBody, Proxies: cfg.Proxies}).Register(mux)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := a.Company(r.Context()); err != nil && !errors.Is(err, app.ErrNoCompany) {
@@ -94,7 +98,7 @@ func (s *Server) observe(mux *http.ServeMux) http.Handler {
 			requests.WithLabelValues(r.Method, pattern, strconv.Itoa(rec.status)).Inc()
 			duration.WithLabelValues(r.Method, pattern).Observe(d.Seconds())
 			s.log.Info("request", "method", r.Method, "path", path, "status", rec.status,
-				"ms", float64(d.Microseconds())/1000, "remote", r.RemoteAddr)
+				"ms", float64(d.Microseconds())/1000, "remote", r.RemoteAddr, "client", s.cfg.Proxies.ClientAddr(r))
 		}()
 		mux.ServeHTTP(rec, r)
 	})
