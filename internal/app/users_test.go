@@ -129,7 +129,7 @@ func TestSignInThrottlePerAddress(t *testing.T) {
 func TestDisableStopsSessionsAndTokensAtOnce(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		a, _ := userApp(t, db)
+		a, clk := userApp(t, db)
 		sess, err := a.SignIn(ctx, "ana", goodPassword, "10.0.0.1")
 		if err != nil {
 			t.Fatal(err)
@@ -147,8 +147,12 @@ func TestDisableStopsSessionsAndTokensAtOnce(t *testing.T) {
 		if _, err := a.SessionOf(ctx, sess.Secret, "10.0.0.1"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("session of a disabled user: %v", err)
 		}
+		clk.add(time.Hour)
 		if _, err := a.Authenticate(ctx, tok, "10.0.0.1"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("token of a disabled user: %v", err)
+		}
+		if toks, _ := a.Tokens(ctx, sys); len(toks) != 1 || !toks[0].LastUsedAt.Before(clk.now()) {
+			t.Errorf("a refused token counts as used: %+v", toks)
 		}
 		if _, err := a.SignIn(ctx, "ana", goodPassword, "10.0.0.1"); !errors.Is(err, app.ErrBadCredentials) {
 			t.Errorf("a disabled user signs in: %v", err)

@@ -58,7 +58,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setCookie(w, loginCSRF, "", -time.Second)
-	s.setCookie(w, sessionCookie, sess.Secret, 7*24*time.Hour)
+	s.setCookie(w, sessionCookie, sess.Secret, s.app.SessionTTL())
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
 }
 
