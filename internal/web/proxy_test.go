@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"cobro/internal/app"
+	"cobro/internal/auth"
 	"cobro/internal/dbtest"
 	"cobro/internal/proxy"
 	"cobro/internal/server"
@@ -107,5 +109,52 @@ func TestThrottleByForwardedAddress(t *testing.T) {
 	}
 	if status := attempt(direct, "192.0.2.99", "someone"); status != http.StatusTooManyRequests {
 		t.Errorf("a forged X-Forwarded-For from an untrusted peer escaped the address limit: %d", status)
+	}
+}
+
+// TestAuditRecordsForwardedAddress: a change made through a trusted proxy
+// is audited with the client's address from X-Forwarded-For; through an
+// untrusted peer, with the peer's.
+func TestAuditRecordsForwardedAddress(t *testing.T) {
+	db := dbtest.Open(t, "sqlite")
+	setup(t, db)
+	trusted, _ := proxy.Parse("127.0.0.1")
+	for i, c := range []struct {
+		cfg  web.Config
+		want string
+	}{{web.Config{Proxies: trusted}, "198.51.100.7"}, {web.Config{}, "127.0.0.1"}} {
+		base := serveWith(t, db, c.cfg)
+		b := newBrowser(t, base)
+		b.signIn("alba", "correct horse battery")
+		_, body, _ := b.get("/users", "en")
+		req, _ := http.NewRequest("POST", base+"/users/ana/disable", strings.NewReader(url.Values{"csrf": {csrfRE.FindStringSubmatch(body)[1]}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", "198.51.100.7")
+		res, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("disable: %d", res.StatusCode)
+		}
+		var recs []store.AuditRecord
+		err = db.Read(context.Background(), func(tx *store.Tx) error {
+			var err error
+			recs, err = tx.AuditOf(context.Background(), "user", "ana")
+			return err
+		})
+		var disables []store.AuditRecord
+		for _, r := range recs {
+			if r.Action == "user.disable" {
+				disables = append(disables, r)
+			}
+		}
+		if err != nil || len(disables) != i+1 || disables[i].Source != c.want {
+			t.Fatalf("audit: %+v %v, want the last disable from %s", recs, err, c.want)
+		}
+		if err := app.New(db).EnableUser(context.Background(), auth.System("test"), "ana"); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
