@@ -12,13 +12,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 
 	"cobro/internal/app"
 	"cobro/internal/auth"
 	"cobro/internal/i18n"
+	"cobro/internal/proxy"
 )
 
 // Config sets the API's limits.
@@ -26,6 +26,9 @@ type Config struct {
 	// MaxBody is the largest request body accepted, in bytes (JSON bodies
 	// and bulk uploads alike). Default 32 MiB.
 	MaxBody int64
+	// Proxies are the reverse proxies whose X-Forwarded-For is believed
+	// for the client address written in the audit log.
+	Proxies proxy.Trust
 }
 
 // Server is the JSON API.
@@ -64,21 +67,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.fail(w, r, errUnauthorized)
 			return
 		}
-		actor, err := s.app.Authenticate(r.Context(), strings.TrimSpace(secret), clientAddr(r))
+		actor, err := s.app.Authenticate(r.Context(), strings.TrimSpace(secret), s.cfg.Proxies.ClientAddr(r))
 		if err != nil {
 			s.fail(w, r, errUnauthorized)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey, actor)))
 	})
-}
-
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // decode reads a single object's JSON body strictly: unknown fields are

@@ -101,11 +101,28 @@ func (a *App) CreateToken(ctx context.Context, name string, role auth.Role, user
 	return secret, err
 }
 
-// Authenticate finds the actor of an API token secret.
+// Authenticate finds the actor of an API token secret: ErrNotFound when
+// the token is unknown or revoked, or acts as a user who is disabled. Its
+// last use is recorded (to the minute).
 func (a *App) Authenticate(ctx context.Context, secret, source string) (auth.Actor, error) {
 	tok, err := a.db.TokenByHash(ctx, auth.HashToken(secret))
 	if err != nil {
 		return auth.Actor{}, err
+	}
+	var actor auth.Actor
+	if tok.UserName != "" {
+		u, err := a.db.UserByName(ctx, tok.UserName)
+		if err != nil || u.Disabled {
+			return auth.Actor{}, store.ErrNotFound
+		}
+		actor = UserActor(userOf(u), source)
+		actor.Name = "token:" + tok.Name + " user:" + u.Name
+	} else {
+		role, err := auth.ParseRole(tok.Role)
+		if err != nil {
+			return auth.Actor{}, fmt.Errorf("token %s: %w", tok.ID, err)
+		}
+		actor = auth.Actor{Name: "token:" + tok.Name, Role: role, Source: source}
 	}
 	if now := a.now(); now.Sub(tok.LastUsedAt) >= touchEvery {
 		stale := now.Add(-touchEvery)
@@ -113,20 +130,7 @@ func (a *App) Authenticate(ctx context.Context, secret, source string) (auth.Act
 			return auth.Actor{}, err
 		}
 	}
-	if tok.UserName != "" {
-		u, err := a.db.UserByName(ctx, tok.UserName)
-		if err != nil || u.Disabled {
-			return auth.Actor{}, store.ErrNotFound
-		}
-		actor := UserActor(userOf(u), source)
-		actor.Name = "token:" + tok.Name + " user:" + u.Name
-		return actor, nil
-	}
-	role, err := auth.ParseRole(tok.Role)
-	if err != nil {
-		return auth.Actor{}, fmt.Errorf("token %s: %w", tok.ID, err)
-	}
-	return auth.Actor{Name: "token:" + tok.Name, Role: role, Source: source}, nil
+	return actor, nil
 }
 
 // DefaultCompany is the profile a fresh database gets until it is set.

@@ -196,6 +196,7 @@ func (a *App) SignIn(ctx context.Context, name, password, addr string) (Session,
 		return Session{}, err
 	}
 	csrf := randomToken()
+	now = a.now() // the session starts once the password is checked
 	err = a.db.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.ClearLoginFailures(ctx, userKey); err != nil {
 			return err
@@ -212,8 +213,11 @@ func (a *App) SignIn(ctx context.Context, name, password, addr string) (Session,
 		if err := tx.SetLastSignIn(ctx, u.Name, now); err != nil {
 			return err
 		}
-		return tx.InsertSession(ctx, hash, store.Session{UserName: u.Name, CSRFToken: csrf, ExpiresAt: now.Add(a.sessionTTL)}, now)
+		return tx.InsertSession(ctx, hash, store.Session{UserName: u.Name, CSRFToken: csrf, ExpiresAt: now.Add(a.sessionTTL)}, now, u.PasswordHash)
 	})
+	if errors.Is(err, store.ErrCredentialsChanged) {
+		return Session{}, ErrBadCredentials
+	}
 	if err != nil {
 		return Session{}, err
 	}

@@ -129,7 +129,7 @@ func TestSignInThrottlePerAddress(t *testing.T) {
 func TestDisableStopsSessionsAndTokensAtOnce(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		a, _ := userApp(t, db)
+		a, clk := userApp(t, db)
 		sess, err := a.SignIn(ctx, "ana", goodPassword, "10.0.0.1")
 		if err != nil {
 			t.Fatal(err)
@@ -147,8 +147,12 @@ func TestDisableStopsSessionsAndTokensAtOnce(t *testing.T) {
 		if _, err := a.SessionOf(ctx, sess.Secret, "10.0.0.1"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("session of a disabled user: %v", err)
 		}
+		clk.add(time.Hour)
 		if _, err := a.Authenticate(ctx, tok, "10.0.0.1"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("token of a disabled user: %v", err)
+		}
+		if toks, _ := a.Tokens(ctx, sys); len(toks) != 1 || !toks[0].LastUsedAt.Before(clk.now()) {
+			t.Errorf("a refused token counts as used: %+v", toks)
 		}
 		if _, err := a.SignIn(ctx, "ana", goodPassword, "10.0.0.1"); !errors.Is(err, app.ErrBadCredentials) {
 			t.Errorf("a disabled user signs in: %v", err)
@@ -355,6 +359,76 @@ func TestRevokeShareLink(t *testing.T) {
 		}
 		if err := a.RevokeShareLink(ctx, sys, "C1", links[0].ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("revoke twice: %v", err)
+		}
+	})
+}
+
+// pausingClock stops the second time it is read after being armed, until
+// released: SignIn reads the clock once before checking the password and
+// once after, so a test can change the user in between.
+type pausingClock struct {
+	mu       sync.Mutex
+	t        time.Time
+	calls    int
+	armed    bool
+	reached  chan struct{}
+	released chan struct{}
+}
+
+func (c *pausingClock) now() time.Time {
+	c.mu.Lock()
+	pause := false
+	if c.armed {
+		c.calls++
+		pause = c.calls == 2
+	}
+	t := c.t
+	c.mu.Unlock()
+	if pause {
+		close(c.reached)
+		<-c.released
+	}
+	return t
+}
+
+// TestSignInRacingAChangeOpensNothing: a sign-in whose password was
+// checked just before the password changed or the user was disabled
+// opens no session (it would outlive the change that was to end it).
+func TestSignInRacingAChangeOpensNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		other, clk := userApp(t, db)
+		for _, change := range []struct {
+			name string
+			do   func() error
+			undo func() error
+		}{
+			{"password", func() error { return other.SetPassword(ctx, sys, "ana", "a brand new password", "") },
+				func() error { return other.SetPassword(ctx, sys, "ana", goodPassword, "") }},
+			{"disable", func() error { return other.DisableUser(ctx, sys, "ana", "") },
+				func() error { return other.EnableUser(ctx, sys, "ana") }},
+		} {
+			pc := &pausingClock{t: clk.now(), armed: true, reached: make(chan struct{}), released: make(chan struct{})}
+			a := app.New(db, app.WithClock(pc.now), app.WithHasher(slowHasher))
+			errc := make(chan error, 1)
+			go func() {
+				_, err := a.SignIn(ctx, "ana", goodPassword, "10.0.0.1")
+				errc <- err
+			}()
+			<-pc.reached // the old password is checked; the session is not stored yet
+			if err := change.do(); err != nil {
+				t.Fatal(err)
+			}
+			close(pc.released)
+			if err := <-errc; !errors.Is(err, app.ErrBadCredentials) {
+				t.Errorf("sign-in racing a %s change: %v, want refused", change.name, err)
+			}
+			if err := change.undo(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := other.SignIn(ctx, "ana", goodPassword, "10.0.0.1"); err != nil {
+				t.Errorf("after undoing the %s change: %v", change.name, err)
+			}
 		}
 	})
 }

@@ -25,6 +25,7 @@ Usage:
                                                     serve realistic demo data (creates it on first run)
   cobro serve   [--db DSN] [--addr HOST:PORT]       serve the API (env COBRO_DB, COBRO_ADDR)
                 [--metrics-token TOKEN] [--metrics-addr HOST:PORT]  (env COBRO_METRICS_TOKEN, COBRO_METRICS_ADDR)
+                [--public-url URL] [--trusted-proxies CIDRS] [--session-idle 12h]
   cobro migrate [--db DSN]                          create or update the database schema
   cobro company [--db DSN] --name NAME [--tax-id ID] [--address TEXT] [--currency EUR]
                 [--time-zone Europe/Madrid] [--language es|en] [--how-to-pay-en TEXT] [--how-to-pay-es TEXT]

@@ -45,10 +45,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (when served over HTTPS)")
 	hashing := hashFlags(fs)
 	metricsToken, metricsAddr := metricsFlags(fs)
+	accessConfig := accessFlags(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	a, db, done, err := openAppDB(ctx, e, *dsn, app.WithHasher(hashing()))
+	acc, err := accessConfig()
+	if err != nil {
+		return err
+	}
+	a, db, done, err := openAppDB(ctx, e, *dsn, app.WithHasher(hashing()), app.WithSessionLimits(0, acc.sessionIdle))
 	if err != nil {
 		return err
 	}
@@ -59,13 +64,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 		e.log.Warn("no company profile: created a default one; set it with cobro company --name ...")
 	}
-	pages, err := web.New(a, e.log, web.Config{SecureCookies: *secure})
+	pages, err := web.New(a, e.log, web.Config{SecureCookies: *secure, PublicURL: acc.publicURL, Proxies: acc.proxies})
 	if err != nil {
 		return err
 	}
 	runner := newRunner(e, a, db)
 	srv := server.New(a, e.log, server.Config{Addr: *addr, MaxBody: *maxBody, Extra: pages.Register, Metrics: runner.Collectors(),
-		MetricsToken: *metricsToken, MetricsAddr: *metricsAddr})
+		MetricsToken: *metricsToken, MetricsAddr: *metricsAddr, Proxies: acc.proxies})
 	return serveWithJobs(ctx, runner, func(ctx context.Context) error {
 		return srv.Run(ctx, func(addr string) {
 			e.log.Info("serving", "url", "http://"+addr, "db", a.Database())

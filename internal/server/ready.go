@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-
 )
 
 // probeTimeout bounds the write probe: it queues behind the writers ahead

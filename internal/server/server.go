@@ -19,6 +19,7 @@ import (
 	"cobro/internal/api"
 	"cobro/internal/app"
 	"cobro/internal/auth"
+	"cobro/internal/proxy"
 )
 
 // Config configures a server.
@@ -33,6 +34,9 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token /metrics asks for.
 	// MetricsAddr, when set, is the only address /metrics is served on.
 	MetricsToken, MetricsAddr string
+	// Proxies are the reverse proxies whose X-Forwarded-For is believed
+	// for the client address (API audit records, request logs).
+	Proxies proxy.Trust
 }
 
 // Server is cobro's HTTP server.
@@ -51,7 +55,7 @@ func New(a *app.App, log *slog.Logger, cfg Config) *Server {
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.reg.MustRegister(cfg.Metrics...)
 	mux := http.NewServeMux()
-	api.New(a, log, api.Config{MaxBody: cfg.MaxBody}).Register(mux)
+	api.New(a, log, api.Config{MaxBody: cfg.MaxBody, Proxies: cfg.Proxies}).Register(mux)
 	if cfg.MetricsAddr == "" {
 		mux.Handle("GET /metrics", s.metrics())
 	}
@@ -104,7 +108,7 @@ func (s *Server) observe(mux *http.ServeMux) http.Handler {
 			requests.WithLabelValues(r.Method, pattern, strconv.Itoa(rec.status)).Inc()
 			duration.WithLabelValues(r.Method, pattern).Observe(d.Seconds())
 			s.log.Info("request", "method", r.Method, "path", path, "status", rec.status,
-				"ms", float64(d.Microseconds())/1000, "remote", r.RemoteAddr)
+				"ms", float64(d.Microseconds())/1000, "remote", r.RemoteAddr, "client", s.cfg.Proxies.ClientAddr(r))
 		}()
 		mux.ServeHTTP(rec, r.WithContext(app.Bounded(r.Context())))
 	})

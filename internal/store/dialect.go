@@ -137,6 +137,7 @@ func (sqliteDialect) uniqueViolation(err error) bool {
 }
 
 func (sqliteDialect) outOfRange(error) bool { return false }
+
 // unavailable: the disk is full, the file (or its mount) is read-only,
 // an I/O error, the file cannot be opened.
 func (sqliteDialect) unavailable(err error) bool {

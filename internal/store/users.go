@@ -131,9 +131,25 @@ type Session struct {
 	LastSeenAt time.Time
 }
 
-// InsertSession stores a new session under the hash of its secret.
-func (t *Tx) InsertSession(ctx context.Context, hash string, s Session, now time.Time) error {
-	_, err := t.exec(ctx, `INSERT INTO sessions (token_hash, user_name, csrf_token, created_at, expires_at, last_seen_at)
+// ErrCredentialsChanged is returned when a session would open for a
+// user whose password changed, or who was disabled, since it was checked.
+var ErrCredentialsChanged = errors.New("the user's password or state changed during sign-in")
+
+// InsertSession stores a new session under the hash of its secret, if
+// the user is still enabled and still has passwordHash, the hash the
+// password was checked against: a sign-in that raced a password change or
+// a disable opens nothing. The user's row is locked first, so a change
+// committing meanwhile is either seen here or ends this session itself.
+func (t *Tx) InsertSession(ctx context.Context, hash string, s Session, now time.Time, passwordHash string) error {
+	var current, disabled string
+	err := t.queryRow(ctx, `SELECT password_hash, disabled_at FROM users WHERE name = $1`+t.d.forUpdate(), s.UserName).Scan(&current, &disabled)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (current != passwordHash || disabled != "")) {
+		return ErrCredentialsChanged
+	}
+	if err != nil {
+		return fmt.Errorf("store: insert session: %w", err)
+	}
+	_, err = t.exec(ctx, `INSERT INTO sessions (token_hash, user_name, csrf_token, created_at, expires_at, last_seen_at)
 		VALUES ($1,$2,$3,$4,$5,$4)`, hash, s.UserName, s.CSRFToken, Stamp(now), Stamp(s.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("store: insert session: %w", err)

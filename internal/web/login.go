@@ -43,7 +43,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := loginData{Next: safeNext(r.PostFormValue("next")), Name: strings.TrimSpace(r.PostFormValue("name"))}
-	sess, err := s.app.SignIn(r.Context(), d.Name, r.PostFormValue("password"), clientAddr(r))
+	sess, err := s.app.SignIn(r.Context(), d.Name, r.PostFormValue("password"), s.proxies.ClientAddr(r))
 	switch {
 	case errors.Is(err, app.ErrBadCredentials):
 		d.Error = i18n.T(lang, "web.bad_credentials")
@@ -58,7 +58,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setCookie(w, loginCSRF, "", -time.Second)
-	s.setCookie(w, sessionCookie, sess.Secret, 7*24*time.Hour)
+	s.setCookie(w, sessionCookie, sess.Secret, s.app.SessionTTL())
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
 }
 

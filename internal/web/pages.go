@@ -152,12 +152,21 @@ func (s *Server) share(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.render(w, r, "share", http.StatusOK, s.newPage(r, "web.share_title", shareData{Customer: c, URL: s.baseURL(r) + auth.SharePrefix + secret,
+		Days: int(app.ShareTTL.Hours() / 24)}))
+}
+
+// baseURL is where links sent outside point: the configured public URL,
+// else this request's scheme and host.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.publicURL != "" {
+		return s.publicURL
+	}
 	scheme := "http"
 	if r.TLS != nil || s.secure {
 		scheme = "https"
 	}
-	link := scheme + "://" + r.Host + auth.SharePrefix + secret
-	s.render(w, r, "share", http.StatusOK, s.newPage(r, "web.share_title", shareData{Customer: c, URL: link, Days: int(app.ShareTTL.Hours() / 24)}))
+	return scheme + "://" + r.Host
 }
 
 // shared opens a shared statement: no sign-in, the link is the key.

@@ -14,7 +14,6 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -23,6 +22,7 @@ import (
 	"cobro/internal/app"
 	"cobro/internal/auth"
 	"cobro/internal/i18n"
+	"cobro/internal/proxy"
 )
 
 //go:embed templates/*.html
@@ -43,17 +43,28 @@ type Server struct {
 	log   *slog.Logger
 	pages map[string]*template.Template
 	// Secure marks cookies Secure (behind HTTPS).
-	secure bool
+	secure    bool
+	publicURL string
+	proxies   proxy.Trust
 }
 
 // Config configures the pages.
 type Config struct {
 	SecureCookies bool
+	// PublicURL is the address people reach cobro at
+	// ("https://cobro.example.com"), used for links sent outside (a shared
+	// statement) instead of the Host header of the request, which the
+	// client chooses. Empty: the request's host.
+	PublicURL string
+	// Proxies are the reverse proxies whose X-Forwarded-For is believed
+	// for the client address (throttling, audit log).
+	Proxies proxy.Trust
 }
 
 // New parses the templates and returns the page server.
 func New(a *app.App, log *slog.Logger, cfg Config) (*Server, error) {
-	s := &Server{app: a, log: log, pages: map[string]*template.Template{}, secure: cfg.SecureCookies}
+	s := &Server{app: a, log: log, pages: map[string]*template.Template{}, secure: cfg.SecureCookies,
+		publicURL: strings.TrimRight(cfg.PublicURL, "/"), proxies: cfg.Proxies}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -165,7 +176,7 @@ func (s *Server) signedIn(h http.HandlerFunc) http.HandlerFunc {
 		c, err := r.Cookie(sessionCookie)
 		var sess app.Session
 		if err == nil {
-			sess, err = s.app.SessionOf(r.Context(), c.Value, clientAddr(r))
+			sess, err = s.app.SessionOf(r.Context(), c.Value, s.proxies.ClientAddr(r))
 		}
 		if err != nil {
 			if !errors.Is(err, http.ErrNoCookie) && !errors.Is(err, app.ErrNotFound) {
@@ -300,14 +311,6 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		d.Message = i18n.T(lang, "error.forbidden")
 	}
 	s.render(w, r, "error", pe.status, s.newPage(r, pe.title, d))
-}
-
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
