@@ -40,9 +40,12 @@ type ImportOptions struct {
 	Sheet   string // XLSX: the sheet to read (the first when empty)
 	// DateFormat (--date-format) wins over the mapping's; "" detects it.
 	DateFormat string
-	DryRun     bool // validate only
-	Atomic     bool // one transaction: all rows or none
-	Snapshot   Snapshot
+	// NewCustomers creates a customer for each unknown customer of a
+	// documents file (imports_newcustomers.go).
+	NewCustomers bool
+	DryRun       bool // validate only
+	Atomic       bool // one transaction: all rows or none
+	Snapshot     Snapshot
 	// BatchSize is how many rows go in one transaction (default 2000):
 	// small enough that a large import never holds the customers it
 	// touches for long, large enough to be fast.
@@ -53,20 +56,23 @@ type ImportOptions struct {
 
 // ImportReport is what an import did.
 type ImportReport struct {
-	RunID     string                `json:"run_id"`
-	Kind      string                `json:"kind"`
-	File      string                `json:"file"`
-	DryRun    bool                  `json:"dry_run"`
-	Atomic    bool                  `json:"atomic"`
-	Rows      int                   `json:"rows"`
-	Inserted  int                   `json:"inserted"`
-	Updated   int                   `json:"updated"`
-	Unchanged int                   `json:"unchanged"`
-	Rejected  int                   `json:"rejected"`
-	Closed    int                   `json:"closed"`
-	NewAgents []string              `json:"new_agents"`
-	Warnings  []string              `json:"warnings"`
-	Errors    []*erpimport.RowError `json:"errors"`
+	RunID     string   `json:"run_id"`
+	Kind      string   `json:"kind"`
+	File      string   `json:"file"`
+	DryRun    bool     `json:"dry_run"`
+	Atomic    bool     `json:"atomic"`
+	Rows      int      `json:"rows"`
+	Inserted  int      `json:"inserted"`
+	Updated   int      `json:"updated"`
+	Unchanged int      `json:"unchanged"`
+	Rejected  int      `json:"rejected"`
+	Closed    int      `json:"closed"`
+	NewAgents []string `json:"new_agents"`
+	// NewCustomers are the customers created from their documents
+	// (ImportOptions.NewCustomers).
+	NewCustomers []string              `json:"new_customers"`
+	Warnings     []string              `json:"warnings"`
+	Errors       []*erpimport.RowError `json:"errors"`
 	// Applied is false when nothing was written: a dry run, or an atomic
 	// import with rejected rows.
 	Applied bool `json:"applied"`
@@ -96,6 +102,7 @@ func (r *ImportReport) add(b batchResult) {
 	r.Unchanged += b.unchanged
 	r.Closed += b.closed
 	r.NewAgents = append(r.NewAgents, b.newAgents...)
+	r.NewCustomers = append(r.NewCustomers, b.newCustomers...)
 	for _, e := range b.errs {
 		r.reject(e...)
 	}
@@ -105,7 +112,7 @@ func (r *ImportReport) add(b batchResult) {
 // once its transaction committed, so a retried transaction counts once.
 type batchResult struct {
 	inserted, updated, unchanged, closed int
-	newAgents                            []string
+	newAgents, newCustomers              []string
 	errs                                 [][]*erpimport.RowError
 	// fx are the batch's effects, which the change envelope applies in the
 	// batch's transaction.
@@ -142,7 +149,7 @@ func (a *App) newImporter(actor auth.Actor, kind string, opt ImportOptions) (*im
 	}
 	im := &importer{a: a, actor: actor, opt: opt}
 	im.rep = ImportReport{RunID: id.String(), Kind: kind, File: opt.File, DryRun: opt.DryRun, Atomic: opt.Atomic,
-		NewAgents: []string{}, Warnings: []string{}, Errors: []*erpimport.RowError{}}
+		NewAgents: []string{}, NewCustomers: []string{}, Warnings: []string{}, Errors: []*erpimport.RowError{}}
 	im.run = store.ImportRun{ID: id.String(), Kind: kind, File: opt.File, Actor: actor.Name, Status: "running", StartedAt: a.now()}
 	return im, nil
 }
@@ -217,7 +224,7 @@ func (im *importer) frame(ctx context.Context, src io.ReadSeeker, body func() er
 				return err
 			}
 			im.rep.Rows, im.rep.Inserted, im.rep.Updated, im.rep.Unchanged, im.rep.Rejected, im.rep.Closed = 0, 0, 0, 0, 0, 0
-			im.rep.Errors, im.rep.NewAgents = im.rep.Errors[:0], im.rep.NewAgents[:0]
+			im.rep.Errors, im.rep.NewAgents, im.rep.NewCustomers = im.rep.Errors[:0], im.rep.NewAgents[:0], im.rep.NewCustomers[:0]
 			im.single = tx
 			defer func() { im.single = nil }()
 			if err := body(); err != nil {

@@ -77,6 +77,11 @@ func (a *App) applyDocuments(ctx context.Context, tx *store.Tx, im *importer, ro
 	if err != nil {
 		return res, err
 	}
+	if im.opt.NewCustomers {
+		if currencies, err = a.newCustomers(ctx, tx, im, rows, currencies, write, &res); err != nil {
+			return res, err
+		}
+	}
 	file := im.opt.File
 	// Check each row against its customer.
 	valid := make([]ledger.Document, 0, len(rows))

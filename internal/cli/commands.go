@@ -157,6 +157,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	format := fs.String("format", "", "csv, xlsx or json (from the file name when absent)")
 	sheet := fs.String("sheet", "", "XLSX: the sheet to read (the first when absent)")
 	batch := fs.Int("batch", 0, "rows per transaction (default 2000)")
+	newCustomers := fs.Bool("new-customers", false, "documents: create a customer for each unknown customer_id (name from customer_name, currency from the row)")
 	var snap snapshotFlag
 	fs.Var(&snap, "snapshot", "the file holds all open items of its customers (=all: of every customer); close the rest")
 	pos, err := parse(fs, args)
@@ -173,7 +174,11 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	if snap.v != app.NoSnapshot && kind != "documents" {
 		return fmt.Errorf("--snapshot applies to documents")
 	}
-	opt := app.ImportOptions{File: path, DryRun: *dry, Atomic: *atomic, Snapshot: snap.v, BatchSize: *batch, Sheet: *sheet}
+	if *newCustomers && kind != "documents" {
+		return fmt.Errorf("--new-customers applies to documents")
+	}
+	opt := app.ImportOptions{File: path, DryRun: *dry, Atomic: *atomic, Snapshot: snap.v, BatchSize: *batch, Sheet: *sheet,
+		NewCustomers: *newCustomers}
 	switch strings.ToLower(*decimal) {
 	case "":
 	case "comma":
@@ -272,6 +277,7 @@ func printReport(e *env, r app.ImportReport, err error) {
 	if len(r.NewAgents) > 0 {
 		fmt.Fprintf(e.stdout, "new agents: %s\n", strings.Join(r.NewAgents, ", "))
 	}
+	printNewCustomers(e, r)
 }
 
 // hashFlags are the password hashing settings of a server: argon2id's

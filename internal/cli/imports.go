@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
+	"cobro/internal/app"
 	"cobro/internal/erpimport"
 )
 
@@ -47,4 +49,21 @@ func printPresets(e *env, name []string) error {
 	}
 	fmt.Fprintln(e.stdout, "\nUse: cobro import documents FILE --preset NAME; cobro import presets NAME prints its mapping file.")
 	return nil
+}
+
+// printNewCustomers lists the customers --new-customers created (or, in
+// a dry run, would create).
+func printNewCustomers(e *env, r app.ImportReport) {
+	if len(r.NewCustomers) == 0 {
+		return
+	}
+	shown := r.NewCustomers
+	if len(shown) > 20 {
+		shown = shown[:20]
+	}
+	more := ""
+	if n := len(r.NewCustomers) - len(shown); n > 0 {
+		more = fmt.Sprintf(" and %d more", n)
+	}
+	fmt.Fprintf(e.stdout, "new customers (%d): %s%s\n", len(r.NewCustomers), strings.Join(shown, ", "), more)
 }

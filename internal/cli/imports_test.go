@@ -78,3 +78,21 @@ func TestImportPresets(t *testing.T) {
 		t.Fatalf("--map and --preset: %d %s", code, errs)
 	}
 }
+
+// TestImportNewCustomersFlag: --new-customers creates and lists them, and
+// applies to documents only.
+func TestImportNewCustomersFlag(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "c.db")
+	if code, out, errs := run(t, "", "company", "--db", db, "--name", "Acme", "--currency", "EUR"); code != 0 {
+		t.Fatalf("company: %d %s %s", code, out, errs)
+	}
+	docs := write(t, dir, "d.csv", "Nº Factura;Cliente;Nombre;Tipo;Fecha factura;Vencimiento;Divisa;Importe;Pendiente\nF1;N1;Bar Núñez;Factura;01/11/2026;13/12/2026;EUR;100,00;100,00\n")
+	code, out, errs := run(t, "", "import", "documents", docs, "--db", db, "--new-customers")
+	if code != 0 || !strings.Contains(out, "1 inserted") || !strings.Contains(out, "new customers (1): N1") {
+		t.Fatalf("--new-customers: %d\n%s\n%s", code, out, errs)
+	}
+	if code, _, errs := run(t, "", "import", "customers", docs, "--db", db, "--new-customers"); code == 0 || !strings.Contains(errs, "--new-customers applies to documents") {
+		t.Fatalf("customers: %d %s", code, errs)
+	}
+}
