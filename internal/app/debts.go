@@ -104,9 +104,12 @@ type DebtList struct {
 	// TotalsCapped: the filter reaches into the documents and matches more
 	// than TotalsCap of them; Totals and Groups are left empty (narrow the
 	// filter). GroupsCapped: only the GroupsLimit largest groups are kept.
-	TotalsCapped bool   `json:"totals_capped,omitempty"`
-	GroupsCapped bool   `json:"groups_capped,omitempty"`
-	NextCursor   string `json:"next_cursor,omitempty"`
+	TotalsCapped bool `json:"totals_capped,omitempty"`
+	GroupsCapped bool `json:"groups_capped,omitempty"`
+	// GroupsUncounted: the grouping (status, bucket, instrument) counts
+	// documents and more than TotalsCap match; Groups is empty.
+	GroupsUncounted bool   `json:"groups_uncounted,omitempty"`
+	NextCursor      string `json:"next_cursor,omitempty"`
 	// Cap and Limit are TotalsCap and GroupsLimit, for the pages to say.
 	Cap   int `json:"-"`
 	Limit int `json:"-"`
@@ -168,8 +171,13 @@ func (a *App) Debts(ctx context.Context, actor auth.Actor, q DebtQuery) (DebtLis
 		if out.Totals, out.TotalsCapped, err = groups(""); err != nil || q.Group == "" || out.TotalsCapped {
 			return err
 		}
-		if out.Groups, _, err = groups(q.Group); err != nil {
+		var capped bool
+		if out.Groups, capped, err = groups(q.Group); err != nil {
 			return err
+		}
+		if capped {
+			// This grouping counts documents, more than TotalsCap of them.
+			out.Groups, out.GroupsUncounted = []DebtGroupView{}, true
 		}
 		if len(out.Groups) > GroupsLimit {
 			out.Groups, out.GroupsCapped = out.Groups[:GroupsLimit], true

@@ -321,3 +321,49 @@ func TestRequestReadsAreBounded(t *testing.T) {
 		}
 	})
 }
+
+// TestDebtTotalsBounded: a filter on the documents totals at most
+// DebtTotalsCap of them and says so past it; customer filters alone sum
+// the customers' figures, uncapped.
+func TestDebtTotalsBounded(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+		today := day("2026-11-23")
+		var docs []ledger.Document
+		for i := range store.DebtTotalsCap + 1 {
+			docs = append(docs, ledger.Document{ID: fmt.Sprintf("F%05d", i), CustomerID: "C1", Kind: ledger.Invoice, Number: "n",
+				IssueDate: day("2026-09-01"), DueDate: day("2026-10-01"), Currency: "EUR", Amount: 100, ERPOpen: 100, Instrument: ledger.Cheque})
+		}
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.InsertCustomer(ctx, ledger.Customer{ID: "C1", Name: "n", Agent: "A1", Currency: "EUR"}, now); err != nil {
+				return err
+			}
+			if err := tx.InsertDocuments(ctx, docs, now); err != nil {
+				return err
+			}
+			return tx.SetFigures(ctx, "C1", ledger.Compute(docs, nil, today), now)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.Read(ctx, func(tx *store.Tx) error {
+			for _, f := range []store.DebtFilter{{Status: "overdue"}, {Instrument: "cheque"}, {Agent: "A1", Bucket: "31-60"}} {
+				if gs, capped, err := tx.DebtGroups(ctx, today, f, "", 10); err != nil || !capped || gs != nil {
+					t.Errorf("%+v: %v capped %v %v", f, gs, capped, err)
+				}
+			}
+			if _, capped, err := tx.DebtGroups(ctx, today, store.DebtFilter{}, "status", 10); err != nil || !capped {
+				t.Errorf("grouped by status: capped %v %v", capped, err)
+			}
+			gs, capped, err := tx.DebtGroups(ctx, today, store.DebtFilter{Agent: "A1"}, "agent", 10)
+			if err != nil || capped || len(gs) != 1 || gs[0].Count != int64(len(docs)) || gs[0].Open != int64(100*len(docs)) || gs[0].PastDue != gs[0].Open {
+				t.Errorf("customer filter: %+v capped %v %v", gs, capped, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -16,12 +16,16 @@ CREATE INDEX documents_debts ON documents (due_date, id, kind, disputed, instrum
 -- them never walks every open document.
 CREATE INDEX documents_debts_disputed ON documents (due_date, id) WHERE open_minor > 0 AND kind <> 'credit_note' AND disputed = 1;
 CREATE INDEX documents_debts_returned ON documents (due_date, id) WHERE open_minor > 0 AND kind = 'returned';
+-- The customer-level totals read this index, not the customer rows.
+CREATE INDEX customers_debt_totals ON customers (agent, zone, route, segment, currency, open_count, owed_minor, overdue_minor, disputed_minor)
+    WHERE owed_minor > 0;
 -- documents_open (open_minor, due_date) matched nearly every open document
 -- and drew the planners away from the indexes above.
 DROP INDEX documents_open;
 
 -- +goose Down
 CREATE INDEX documents_open ON documents (open_minor, due_date);
+DROP INDEX customers_debt_totals;
 DROP INDEX documents_debts_returned;
 DROP INDEX documents_debts_disputed;
 DROP INDEX documents_debts;
