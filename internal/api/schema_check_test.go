@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -44,8 +45,24 @@ func TestSchemaCheckerCatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := validate(doc, map[string]any{"type": "string", "minLength": 3.0}, "ab", "$"); len(got) != 1 ||
-		!strings.Contains(got[0], `schema keyword "minLength" is not checked`) {
+	if got := validate(doc, map[string]any{"type": "integer", "multipleOf": 3.0}, json.Number("4"), "$"); len(got) != 1 ||
+		!strings.Contains(got[0], `schema keyword "multipleOf" is not checked`) {
 		t.Errorf("an unknown keyword must fail, not pass: %v", got)
+	}
+	for _, c := range []struct {
+		schema map[string]any
+		v      any
+		fails  bool
+	}{
+		{map[string]any{"type": "string", "minLength": 3.0}, "ab", true},
+		{map[string]any{"type": "string", "maxLength": 2.0}, "ñú", false},
+		{map[string]any{"type": "string", "maxLength": 2.0}, "abc", true},
+		{map[string]any{"type": "integer", "maximum": 1e13}, json.Number("10000000000000"), false},
+		{map[string]any{"type": "integer", "maximum": 1e13}, json.Number("10000000000001"), true},
+		{map[string]any{"type": "integer", "minimum": -1e13}, json.Number("-10000000000001"), true},
+	} {
+		if got := validate(doc, c.schema, c.v, "$"); (len(got) > 0) != c.fails {
+			t.Errorf("%v against %v: %v, want failing %v", c.v, c.schema, got, c.fails)
+		}
 	}
 }

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Every response the API tests receive is checked against openapi.json:
@@ -148,7 +150,8 @@ func validate(doc, schema map[string]any, v any, at string) []string {
 	bad := func(format string, args ...any) { out = append(out, at+": "+fmt.Sprintf(format, args...)) }
 	for k := range schema {
 		switch k {
-		case "type", "enum", "properties", "required", "additionalProperties", "items", "format", "pattern", "oneOf":
+		case "type", "enum", "properties", "required", "additionalProperties", "items", "format", "pattern", "oneOf",
+			"minimum", "maximum", "maxLength", "minLength":
 		default:
 			if !ignored[k] {
 				bad("schema keyword %q is not checked here", k)
@@ -182,6 +185,43 @@ func validate(doc, schema map[string]any, v any, at string) []string {
 		if !slices.ContainsFunc(types, func(t string) bool { return isType(v, t) }) {
 			bad("%s is not %s", kind(v), strings.Join(types, " or "))
 			return out
+		}
+	}
+	if str, ok := v.(string); ok {
+		n := utf8.RuneCountInString(str)
+		if max, ok := schema["maxLength"].(float64); ok && float64(n) > max {
+			bad("%d characters, more than maxLength %v", n, max)
+		}
+		if min, ok := schema["minLength"].(float64); ok && float64(n) < min {
+			bad("%d characters, fewer than minLength %v", n, min)
+		}
+	}
+	if n, ok := v.(json.Number); ok {
+		// Bounds are integers here (money in minor units): compared
+		// exactly, never through a float.
+		for _, b := range []struct {
+			key  string
+			fail func(v, bound *big.Int) bool
+		}{
+			{"minimum", func(v, bound *big.Int) bool { return v.Cmp(bound) < 0 }},
+			{"maximum", func(v, bound *big.Int) bool { return v.Cmp(bound) > 0 }},
+		} {
+			raw, ok := schema[b.key]
+			if !ok {
+				continue
+			}
+			text := fmt.Sprint(raw)
+			if f, isFloat := raw.(float64); isFloat {
+				text = strconv.FormatFloat(f, 'f', -1, 64) // 1e+13 → 10000000000000
+			}
+			bound, ok1 := new(big.Int).SetString(text, 10)
+			val, ok2 := new(big.Int).SetString(n.String(), 10)
+			switch {
+			case !ok1 || !ok2:
+				bad("%s %v or value %s is not an integer", b.key, raw, n)
+			case b.fail(val, bound):
+				bad("%s is past the %s %v", n, b.key, raw)
+			}
 		}
 	}
 	if enum, ok := schema["enum"].([]any); ok {

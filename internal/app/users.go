@@ -236,7 +236,9 @@ func (a *App) SessionOf(ctx context.Context, secret, addr string) (Session, erro
 	}
 	if now.Sub(s.LastSeenAt) >= touchEvery {
 		stale := now.Add(-touchEvery)
-		if err := a.db.Write(ctx, func(tx *store.Tx) error { return tx.TouchSession(ctx, hash, now, stale) }); err != nil {
+		if err := a.db.Write(ctx, func(tx *store.Tx) error { return tx.TouchSession(ctx, hash, now, stale) }); err != nil && !errors.Is(err, store.ErrUnavailable) {
+			// Storage that takes no writes still serves reads: the last
+			// use waits for the next request.
 			return Session{}, err
 		}
 	}

@@ -13,7 +13,7 @@ import (
 //	money ← ledger ← {credit, dunning, matching} ← store ← app ← {web, api, jobs, demo} ← cli
 var ranks = map[string]int{
 	// the foundations: standard library only
-	"internal/money": 0, "internal/civil": 0, "internal/auth": 0, "internal/export": 0, "internal/config": 0,
+	"internal/money": 0, "internal/civil": 0, "internal/auth": 0, "internal/export": 0, "internal/config": 0, "internal/proxy": 0,
 	"internal/arch": 0,
 	// the domain, and the catalogue that words it
 	"internal/ledger": 1, "internal/i18n": 1,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -153,8 +154,21 @@ func TestFullDiskSQLite(t *testing.T) {
 	// Pages the WAL already holds may take a few more commits: write
 	// until the disk refuses.
 	a := app.New(db)
-	for i := 0; i < 1000; i++ {
-		if _, err := a.CreateToken(ctx, strings.Repeat("x", 2000)+string(rune('a'+i%26)), auth.Admin, ""); errors.Is(err, store.ErrUnavailable) {
+	for i := 0; i < 20000; i++ {
+		name := fmt.Sprintf("%s-%06d", strings.Repeat("x", ledger.MaxNameLen-7), i)
+		_, err := a.CreateToken(ctx, name, auth.Admin, "")
+		if errors.Is(err, store.ErrUnavailable) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("filling the disk: %v", err)
+		}
+	}
+	// A failed write can leave part of a disk block allocated at the WAL's
+	// end, room for a commit as small as the probe's: each probe that
+	// still commits uses up more, until none fits.
+	for i := 0; i < 10000; i++ {
+		if err := a.Writable(ctx, time.Now()); errors.Is(err, store.ErrUnavailable) {
 			break
 		}
 	}

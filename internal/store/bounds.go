@@ -17,7 +17,7 @@ var ErrOutOfBounds = errors.New("a figure would go out of its bounds")
 // PostgreSQL constraints and the messages of the SQLite triggers.
 const boundsMarker = "figure_bounds"
 
-// The bounds as migration 9 wrote them into the schema. They are frozen
+// The bounds as migration 10 wrote them into the schema. They are frozen
 // here, not read from package money: a migration that has run must not
 // change meaning. A test checks they equal money.MaxMinor and
 // money.MaxTotal; changing those takes a new migration.
@@ -92,7 +92,7 @@ func (c boundedColumn) inBounds(value string, sqlite bool) string {
 	return "(" + cond + ")"
 }
 
-// migrateBounds is migration 9: every figure bounded by the database.
+// migrateBounds is migration 10: every figure bounded by the database.
 //
 // PostgreSQL gets one CHECK constraint per column. SQLite cannot add a
 // constraint to a table: it would need each table rebuilt (a copy of every
@@ -177,7 +177,7 @@ func validateBounds(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// unmigrateBounds undoes migration 9.
+// unmigrateBounds undoes migration 10.
 func unmigrateBounds(postgres bool) func(ctx context.Context, tx *sql.Tx) error {
 	return func(ctx context.Context, tx *sql.Tx) error {
 		var stmts []string

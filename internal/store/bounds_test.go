@@ -18,7 +18,7 @@ import (
 // money.MaxTotal takes a new migration.
 func TestSchemaBoundsAreMoneys(t *testing.T) {
 	if store.BoundsFrozen != [2]int64{money.MaxMinor, money.MaxTotal} {
-		t.Fatalf("migration 9 bounds %v, money's %d and %d", store.BoundsFrozen, money.MaxMinor, money.MaxTotal)
+		t.Fatalf("migration 10 bounds %v, money's %d and %d", store.BoundsFrozen, money.MaxMinor, money.MaxTotal)
 	}
 }
 
@@ -160,19 +160,22 @@ func TestCheckNamesFiguresOutOfBounds(t *testing.T) {
 	})
 }
 
-// Migration 9 gives an existing company the time of its first profile
+// Migration 10 gives an existing company the time of its first profile
 // save as its set-up time, and undoes cleanly.
 func TestMigrationRecordsCompanySetUp(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		if err := db.MigrateDownTo(ctx, 8); err != nil {
+		if err := db.MigrateDownTo(ctx, 9); err != nil {
 			t.Fatal(err)
 		}
 		first := time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
+		// The profile as the schema of version 8 holds it (SaveCompany
+		// writes the columns of later migrations).
+		if err := db.RawExec(ctx, `INSERT INTO company (id, name, currency, time_zone, language, figures_as_of)
+			VALUES (1, 'X', 'EUR', 'Europe/Madrid', 'es', '2025-03-01')`); err != nil {
+			t.Fatal(err)
+		}
 		err := db.Write(ctx, func(tx *store.Tx) error {
-			if err := tx.SaveCompany(ctx, ledger.Company{Name: "X", Currency: "EUR", TimeZone: "Europe/Madrid", Language: "es"}, day("2025-03-01")); err != nil {
-				return err
-			}
 			for _, at := range []time.Time{first.Add(time.Hour), first} {
 				if err := tx.Audit(ctx, store.AuditEntry{At: at, Actor: "t", Action: "company.save", Entity: "company", EntityID: "1"}); err != nil {
 					return err
@@ -200,14 +203,14 @@ func TestMigrationRecordsCompanySetUp(t *testing.T) {
 	})
 }
 
-// On PostgreSQL migration 9 validates the constraints the rows satisfy,
+// On PostgreSQL migration 10 validates the constraints the rows satisfy,
 // and leaves NOT VALID (still guarding new writes) one a broken row fails:
 // the database migrates either way.
 func TestMigrationValidatesWhatItCan(t *testing.T) {
 	db := dbtest.Open(t, "postgres")
 	ctx := context.Background()
 	boundedLedger(t, db)
-	if err := db.MigrateDownTo(ctx, 8); err != nil {
+	if err := db.MigrateDownTo(ctx, 9); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.RawExec(ctx, "UPDATE customers SET balance_minor = -92233720368547758"); err != nil {

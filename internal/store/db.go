@@ -112,7 +112,7 @@ func (db *DB) migrations() (*goose.Provider, error) {
 			return err
 		}})
 	pg := db.dialect.name() == "postgres"
-	bounds := goose.NewGoMigration(9, &goose.GoFunc{RunTx: migrateBounds(pg)}, &goose.GoFunc{RunTx: unmigrateBounds(pg)})
+	bounds := goose.NewGoMigration(10, &goose.GoFunc{RunTx: migrateBounds(pg)}, &goose.GoFunc{RunTx: unmigrateBounds(pg)})
 	p, err := goose.NewProvider(db.dialect.goose(), db.write, sub, goose.WithGoMigrations(search, bounds))
 	if err != nil {
 		return nil, fmt.Errorf("store: migrations: %w", err)

@@ -73,7 +73,7 @@ func (db *DB) OverLimitIDs(ctx context.Context) (map[string]bool, error) {
 	return out, err
 }
 
-// BoundsFrozen are the bounds migration 9 wrote into the schema.
+// BoundsFrozen are the bounds migration 10 wrote into the schema.
 var BoundsFrozen = [2]int64{migratedMaxMinor, migratedMaxTotal}
 
 // RawWrite runs a statement in a write transaction, so that its error is

@@ -8,7 +8,7 @@ import (
 )
 
 // CompanySetUp is when the company was set up in cobro; zero when no
-// company or no record of it (a database from before migration 9 without
+// company or no record of it (a database from before migration 10 without
 // the audit record).
 func (t *Tx) CompanySetUp(ctx context.Context) (time.Time, error) {
 	return scanSetUp(t.queryRow(ctx, qCompanySetUp))
