@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,7 +31,10 @@ func workbook(t testing.TB, sheets map[string]map[int][]any, order ...string) []
 		} else if _, err := f.NewSheet(name); err != nil {
 			t.Fatal(err)
 		}
-		for n, row := range sheets[name] {
+		// Rows in order, so that the shared strings' indexes are the same
+		// at every run (tests rewrite cells by them).
+		for _, n := range slices.Sorted(maps.Keys(sheets[name])) {
+			row := sheets[name][n]
 			for c, v := range row {
 				cell, _ := excelize.CoordinatesToCellName(c+1, n)
 				var err error
