@@ -81,6 +81,8 @@ var funcs = template.FuncMap{
 		}
 		return map[string]any{"Lang": p.Lang, "Loc": p.Loc, "Rows": rows}
 	},
+	// debtRows renders the debt list's rows (see debtRowsHTML).
+	"debtRows": debtRowsHTML,
 	// lateRows is rows of customers with how many days each is late.
 	"lateRows": func(p page, cs []app.CustomerView, late map[string]int) map[string]any {
 		return map[string]any{"Lang": p.Lang, "Loc": p.Loc, "Rows": customerRowsHTML(p.Lang, cs, late)}
