@@ -167,8 +167,8 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	if len(pos) >= 1 && len(pos) <= 2 && pos[0] == "presets" {
 		return printPresets(e, pos[1:])
 	}
-	if len(pos) != 2 || (pos[0] != "customers" && pos[0] != "documents" && pos[0] != "receipts") {
-		return fmt.Errorf("usage: cobro import customers|documents|receipts FILE [flags], or cobro import presets")
+	if len(pos) != 2 || !slices.Contains([]string{"customers", "documents", "payments", "receipts"}, pos[0]) {
+		return fmt.Errorf("usage: cobro import customers|documents|payments|receipts FILE [flags], or cobro import presets")
 	}
 	kind, path := pos[0], pos[1]
 	if snap.v != app.NoSnapshot && kind != "documents" {
@@ -225,6 +225,8 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		rep, err = a.ImportCustomers(ctx, actor, f, opt)
 	case "documents":
 		rep, err = a.ImportDocuments(ctx, actor, f, opt)
+	case "payments":
+		rep, err = a.ImportPayments(ctx, actor, f, opt)
 	default:
 		rep, err = a.ImportReceipts(ctx, actor, f, opt)
 	}

@@ -95,4 +95,8 @@ func TestImportNewCustomersFlag(t *testing.T) {
 	if code, _, errs := run(t, "", "import", "customers", docs, "--db", db, "--new-customers"); code == 0 || !strings.Contains(errs, "--new-customers applies to documents") {
 		t.Fatalf("customers: %d %s", code, errs)
 	}
+	pays := write(t, dir, "p.csv", "Factura;Fecha cobro;Importe\nF1;20/11/2026;40,00\nF1;25/11/2026;60,00\n")
+	if code, out, errs := run(t, "", "import", "payments", pays, "--db", db); code != 0 || !strings.Contains(out, "payments applied: 2 rows, 2 inserted") {
+		t.Fatalf("payments: %d\n%s\n%s", code, out, errs)
+	}
 }

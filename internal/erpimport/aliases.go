@@ -43,6 +43,14 @@ var aliases = map[string]map[string]string{
 		"status":        {"estado", "situacion"},
 		"paid_on":       {"fecha cobro", "fecha de cobro", "fecha pago", "fecha de pago", "cobrado el", "paid date", "date paid", "payment date"},
 	}),
+	"payments": aliasList(map[string][]string{
+		"payment_id":  {"id cobro", "n cobro", "numero cobro", "id pago", "payment id", "payment number", "payment no", "receipt id"},
+		"document_id": {"factura", "n factura", "num factura", "numero factura", "documento", "efecto", "invoice", "invoice number", "invoice no", "invoice id"},
+		"number":      {"numero", "referencia", "reference"},
+		"paid_on":     {"fecha", "fecha cobro", "fecha de cobro", "fecha pago", "fecha de pago", "cobrado el", "date", "paid date", "date paid", "payment date"},
+		"amount":      {"importe", "importe cobrado", "cobrado", "importe pagado", "pagado", "amount paid", "payment amount", "paid", "payment"},
+		"currency":    {"moneda", "divisa", "currency code"},
+	}),
 	"receipts": aliasList(map[string][]string{
 		"receipt_number": {"recibo", "n recibo", "numero recibo", "receipt", "receipt no"},
 		"posted_on":      {"fecha contabilizacion", "contabilizado el", "posted date", "posting date"},

@@ -130,6 +130,18 @@ type DocumentRow struct {
 	Disputed   bool
 }
 
+// PaymentRow is a payment the ERP recorded on a document, from its
+// payment history: the document by its ERP id or its number, the day and
+// the amount (in the row's currency, the company's when blank).
+type PaymentRow struct {
+	Line       int
+	PaymentID  string // the ERP's id of the payment, when it has one
+	DocumentID string
+	Number     string
+	PaidOn     civil.Date
+	Amount     money.Amount
+}
+
 // ReceiptRow is a receipt from the ERP acknowledging a collection made in
 // cobro, by cobro's collection id or its receipt number.
 type ReceiptRow struct {
@@ -160,6 +172,12 @@ var (
 		// number may be left out: the id stands for it.
 		required: []string{"document_id", "customer_id", "kind", "issue_date", "due_date", "currency",
 			"amount", "open_amount"},
+	}
+	paymentTable = table{
+		name:     "payments",
+		columns:  []string{"payment_id", "document_id", "number", "paid_on", "amount", "currency"},
+		required: []string{"paid_on", "amount"},
+		oneOf:    []string{"document_id", "number"},
 	}
 	receiptTable = table{
 		name:    "receipts",

@@ -86,7 +86,7 @@ type skipRule struct {
 // canonical is every column a mapping may name, by its folded name.
 var canonical = func() map[string]string {
 	m := map[string]string{}
-	for _, t := range []table{customerTable, documentTable, receiptTable} {
+	for _, t := range []table{customerTable, documentTable, paymentTable, receiptTable} {
 		for _, c := range t.columns {
 			m[fold(c)] = c
 		}

@@ -48,6 +48,8 @@ var messages = map[string]message{
 	"unknown_customer":   {"there is no customer[ {value}] in cobro: import the customers first", "no existe el cliente[ {value}] en cobro: importe antes los clientes"},
 	"currency_change":    {"the currency of an existing customer cannot change[ (to {value})]", "la moneda de un cliente existente no puede cambiar[ (a {value})]"},
 	"customer_changed":   {"the document belongs to another customer in cobro[, not {value}]", "el documento pertenece a otro cliente en cobro[, no a {value}]"},
+	"unknown_document":   {"there is no document[ {value}] in cobro: import the documents first", "no existe el documento[ {value}] en cobro: importe antes los documentos"},
+	"ambiguous_number":   {"{value} is the number of several documents: give document_id", "{value} es el número de varios documentos: indique document_id"},
 	"unknown_collection": {"there is no collection[ {value}] in cobro", "no existe el cobro[ {value}] en cobro"},
 	"amount_too_large":   {"[{value} ]is more than the largest amount cobro accepts (100,000,000,000.00, 10^13 minor units)", "[{value} ]supera el importe máximo que admite cobro (100.000.000.000,00; 10^13 unidades mínimas)"},
 	"text_too_long":      {"is longer than cobro keeps for this column (see docs/import-format.md)", "es más largo de lo que cobro guarda en esta columna (vea docs/import-format.md)"},

@@ -50,6 +50,16 @@ func ReadDocuments(src io.ReadSeeker, opt Options, fn func(DocumentRow, []*RowEr
 	return sum, err
 }
 
+// ReadPayments reads a payment history as ReadCustomers reads
+// customers. Each row names a document by document_id or number: the
+// header needs one of them.
+func ReadPayments(src io.ReadSeeker, opt Options, fn func(PaymentRow, []*RowError) error) (Summary, error) {
+	return read(src, opt, paymentTable, func(cr *cellReader, r *row) error {
+		p := cr.payment(r)
+		return fn(p, r.errs)
+	})
+}
+
 // ReadReceipts reads the ERP's receipts of cobro's collections as
 // ReadCustomers reads customers. Each row names a collection by
 // collection_id or receipt_number: the header needs one of them.

@@ -95,6 +95,35 @@ func (cr *cellReader) document(r *row) DocumentRow {
 	return d
 }
 
+func (cr *cellReader) payment(r *row) PaymentRow {
+	p := PaymentRow{Line: r.line}
+	if r.unreadable {
+		return p
+	}
+	p.PaymentID = r.optional("payment_id")
+	r.unique("payment_id", p.PaymentID)
+	p.DocumentID, p.Number = r.optional("document_id"), r.optional("number")
+	if p.DocumentID == "" && p.Number == "" && len(r.errs) == 0 {
+		r.fail("document_id", "", "required")
+	}
+	p.PaidOn = r.date("paid_on", true)
+	cur := cr.companyCurrency
+	if v, ok := r.text("currency"); ok && v != "" {
+		cur = r.currency("currency")
+	}
+	if a, ok := r.amount("amount", cur, true); ok {
+		if a.Minor <= 0 {
+			r.fail("amount", r.cells("amount"), "negative_amount")
+		} else {
+			p.Amount = a
+		}
+	}
+	if !cur.Valid() && len(r.errs) == 0 {
+		r.fail("currency", "", "required")
+	}
+	return p
+}
+
 func (cr *cellReader) receipt(r *row) ReceiptRow {
 	if r.unreadable {
 		return ReceiptRow{Line: r.line}
