@@ -44,7 +44,7 @@ func TestTwoServersRunUpkeepOnce(t *testing.T) {
 	a, b := start(t, bin, dsn, freePort(t)), start(t, bin, dsn, freePort(t))
 	defer a.kill()
 	defer b.kill()
-	kinds := []string{"calendar.refresh", "keys.purge", "jobs.purge"}
+	kinds := []string{"calendar.refresh", "keys.purge", "jobs.purge", "store.statistics"}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		done := 0

@@ -21,6 +21,11 @@ const (
 	KindPurgeKeys = "keys.purge"
 	// KindPurgeJobs forgets done and dead jobs after JobRetention, daily.
 	KindPurgeJobs = "jobs.purge"
+	// KindStatistics gathers the planner's statistics (ANALYZE; on SQLite
+	// PRAGMA optimize too), daily, besides after every large import: a
+	// ledger that grows by collections and small syncs alone would
+	// otherwise be planned on the figures of its first import.
+	KindStatistics = "store.statistics"
 )
 
 // JobRetention is how long done and dead jobs stay listed. It must exceed
@@ -29,7 +34,8 @@ const (
 const JobRetention = 14 * 24 * time.Hour
 
 // Upkeep registers cobro's own periodic jobs on r: the calendar's new
-// day, and forgetting old idempotency keys and old jobs. The SQLite WAL
+// day, forgetting old idempotency keys and old jobs, and the planner's
+// statistics. The SQLite WAL
 // checkpoints are not jobs: they are how the store keeps its own file,
 // from the process that holds it open, ten times a second, and there is
 // nothing to share between servers (store/checkpoint.go).
@@ -64,4 +70,6 @@ func Upkeep(r *Runner, a *app.App, db *store.DB) {
 		return err
 	}})
 	r.Every(KindPurgeJobs, Every(24*time.Hour))
+	r.Register(Kind{Name: KindStatistics, Handle: func(ctx context.Context, _ Job) error { return db.Optimize(ctx) }})
+	r.Every(KindStatistics, Every(24*time.Hour))
 }

@@ -27,8 +27,8 @@ func TestUpkeep(t *testing.T) {
 		r := jobs.New(db, jobs.Config{Owner: "t", Now: clk.Now})
 		jobs.Upkeep(r, a, db)
 		// No company yet: the calendar has nothing to do and is not due.
-		if n, err := r.RunDue(ctx); err != nil || n != 2 {
-			t.Fatalf("before the company: ran %d (%v), want the two purges", n, err)
+		if n, err := r.RunDue(ctx); err != nil || n != 3 {
+			t.Fatalf("before the company: ran %d (%v), want the two purges and the statistics", n, err)
 		}
 		if err := a.SaveCompany(ctx, auth.System("t"), app.DefaultCompany()); err != nil {
 			t.Fatal(err)
