@@ -219,14 +219,14 @@ func TestMigrationValidatesWhatItCan(t *testing.T) {
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatalf("a broken figure must not stop the migration: %v", err)
 	}
-	notValid, err := db.RawStrings(ctx, `SELECT conname FROM pg_constraint WHERE conname LIKE 'figure_bounds_%' AND NOT convalidated`)
+	notValid, err := db.RawStrings(ctx, `SELECT conname FROM pg_constraint WHERE connamespace = current_schema()::regnamespace AND conname LIKE 'figure_bounds_%' AND NOT convalidated`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(notValid) != 1 || notValid[0] != "figure_bounds_customers_balance_minor" {
 		t.Fatalf("constraints left NOT VALID: %v", notValid)
 	}
-	all, err := db.RawStrings(ctx, `SELECT conname FROM pg_constraint WHERE conname LIKE 'figure_bounds_%'`)
+	all, err := db.RawStrings(ctx, `SELECT conname FROM pg_constraint WHERE connamespace = current_schema()::regnamespace AND conname LIKE 'figure_bounds_%'`)
 	if err != nil || len(all) != 17 {
 		t.Fatalf("constraints %v %v", all, err)
 	}
