@@ -130,7 +130,7 @@ func demoBanner(w io.Writer, url, adminTok, erpTok, agentTok string) {
 	}
 	agent := demo.Users[0]
 	fmt.Fprintf(&b, "\nAPI tokens (new on every start):\n  admin:        %s\n  integration:  %s\n", adminTok, erpTok)
-	fmt.Fprintf(&b, "  agent %-6s %s  (%s's rights: agent %s's customers only)\n", agent.Name+":", agentTok, agent.Name, agent.Agent)
+	fmt.Fprintf(&b, "  %-13s %s  (%s's rights: agent %s's customers only)\n", "agent "+agent.Name+":", agentTok, agent.Name, agent.Agent)
 	fmt.Fprintf(&b, "\nTry:\n  curl -H 'Authorization: Bearer %s' '%s/api/v1/customers?status=over_limit&limit=5'\n", adminTok, url)
 	fmt.Fprintf(&b, "  curl -H 'Authorization: Bearer %s' %s/api/v1/reports/summary\n", adminTok, url)
 	fmt.Fprintf(&b, "  curl -H 'Authorization: Bearer %s' '%s/api/v1/collections?pending_erp=true&limit=5'\n", erpTok, url)

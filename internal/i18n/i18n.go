@@ -85,6 +85,14 @@ func T(lang Lang, key string, args ...any) string {
 	return format(lang, msg, args)
 }
 
+// Template is the catalog's text for key in lang as written, with its
+// placeholders unfilled, for a package that fills them by rules of its
+// own (erpimport's optional [parts]); ok is false when lang lacks it.
+func Template(lang Lang, key string) (string, bool) {
+	msg, ok := catalogs[lang][key]
+	return msg, ok
+}
+
 // Has reports whether key is in the catalog of lang.
 func Has(lang Lang, key string) bool { _, ok := catalogs[lang][key]; return ok }
 
