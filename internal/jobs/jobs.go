@@ -291,12 +291,18 @@ func (r *Runner) Run(ctx context.Context) error {
 	for {
 		r.schedule(ctx)
 		more := false
+		var retry <-chan time.Time
 		if free := cap(slots) - len(slots); free > 0 && ctx.Err() == nil {
 			claimed, err := r.claim(ctx, free)
 			if err != nil && ctx.Err() == nil {
 				quiet.log(r.cfg.Log, "claim jobs", err)
+				// A claim that failed (a busy database) is tried again
+				// soon, not only at the next poll.
+				retry = time.After(min(r.cfg.Poll, time.Second))
 			}
-			more = err == nil && len(claimed) == free
+			// While claims find work, a freed slot claims again at once;
+			// an empty claim waits for the poll.
+			more = err != nil || len(claimed) > 0
 			for _, j := range claimed {
 				slots <- struct{}{}
 				wg.Go(func() {
@@ -317,6 +323,8 @@ func (r *Runner) Run(ctx context.Context) error {
 			case <-ctx.Done():
 				return nil
 			case <-tick.C:
+				break wait
+			case <-retry:
 				break wait
 			case <-freed:
 				if more {
