@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -20,23 +21,52 @@ const (
 	Spanish Lang = "es"
 )
 
-//go:embed messages/*.json
+// The catalogue of a language is every file messages/<lang>/*.json, one
+// per area of the product (so each area's messages live together); a key
+// defined in two files is a build error caught at start.
+//
+//go:embed messages
 var files embed.FS
 
 var catalogs = map[Lang]map[string]string{}
 
 func init() {
 	for _, l := range []Lang{English, Spanish} {
-		b, err := files.ReadFile("messages/" + string(l) + ".json")
+		m, err := load(files, l)
 		if err != nil {
-			panic(err) // embedded: cannot happen in a built binary
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("i18n: messages/%s.json: %v", l, err))
+			panic(err) // embedded: cannot happen in a built binary that passed its tests
 		}
 		catalogs[l] = m
 	}
+}
+
+func load(fsys fs.FS, l Lang) (map[string]string, error) {
+	names, err := fs.Glob(fsys, "messages/"+string(l)+"/*.json")
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("i18n: no catalogue for %s", l)
+	}
+	m := map[string]string{}
+	from := map[string]string{}
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		part := map[string]string{}
+		if err := json.Unmarshal(b, &part); err != nil {
+			return nil, fmt.Errorf("i18n: %s: %v", name, err)
+		}
+		for k, v := range part {
+			if prev, dup := from[k]; dup {
+				return nil, fmt.Errorf("i18n: key %q is in both %s and %s", k, prev, name)
+			}
+			m[k], from[k] = v, name
+		}
+	}
+	return m, nil
 }
 
 var matcher = language.NewMatcher([]language.Tag{language.English, language.Spanish})

@@ -2,7 +2,9 @@ package i18n
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"cobro/internal/civil"
 	"cobro/internal/money"
@@ -139,5 +141,20 @@ func TestPlurals(t *testing.T) {
 		if got := format(English, c.msg, c.args); got != c.want {
 			t.Errorf("format(%q, %v) = %q, want %q", c.msg, c.args, got, c.want)
 		}
+	}
+}
+
+func TestLoadRefusesAKeyInTwoFiles(t *testing.T) {
+	fsys := fstest.MapFS{
+		"messages/en/a.json": {Data: []byte(`{"x": "one"}`)},
+		"messages/en/b.json": {Data: []byte(`{"x": "two"}`)},
+	}
+	if _, err := load(fsys, English); err == nil || !strings.Contains(err.Error(), `"x"`) {
+		t.Fatalf("load = %v, want an error naming the key", err)
+	}
+	fsys["messages/en/b.json"] = &fstest.MapFile{Data: []byte(`{"y": "two"}`)}
+	m, err := load(fsys, English)
+	if err != nil || m["x"] != "one" || m["y"] != "two" {
+		t.Fatalf("load = %v, %v", m, err)
 	}
 }
