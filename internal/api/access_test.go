@@ -69,6 +69,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		"POST /api/v1/collections/{id}/ack":    {{"POST", "/api/v1/collections/{fresh}/ack", ``, []access{anon, ok, ok, no, no, ok, no}}},
 		"GET /api/v1/conflicts":                {{"GET", "/api/v1/conflicts", "", []access{anon, ok, ok, no, ok, ok, ok}}},
 		"GET /api/v1/reports/summary":          {{"GET", "/api/v1/reports/summary", "", []access{anon, ok, ok, ok, ok, ok, ok}}},
+		"GET /api/v1/alerts":                   {{"GET", "/api/v1/alerts", "", []access{anon, all, all, own, all, all, all}}},
+		"POST /api/v1/alerts/{id}/resolve": {{"POST", "/api/v1/alerts/{alert}/resolve", `{"remark":"seen"}`,
+			[]access{anon, ok, no, no, ok, ok, no}}},
 	}
 	for _, r := range routes {
 		if _, ok := checks[r.method+" "+r.path]; !ok {
@@ -126,6 +129,22 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			Amount: eurAmount(500), Instrument: ledger.InstrumentDetail{Kind: ledger.Cash}}); err != nil {
 			t.Fatal(err)
 		}
+		// Open alerts of C-1 (agent AG1) and C-2 (AG2), and a fresh one of
+		// C-2 for each role that may resolve it.
+		newAlert := func(customer, agent string) string {
+			var id string
+			must(db.Write(ctx, func(tx *store.Tx) error {
+				if err := tx.AddAlerts(ctx, []store.Alert{{Kind: "instrument.returned", CustomerID: customer, Agent: agent}}, time.Now()); err != nil {
+					return err
+				}
+				as, err := tx.Alerts(ctx, store.AlertFilter{All: true, Limit: 1})
+				id = as[0].ID
+				return err
+			}))
+			return id
+		}
+		newAlert("C-1", "AG1")
+		newAlert("C-2", "AG2")
 		key := 0
 		for _, r := range routes {
 			for _, c := range checks[r.method+" "+r.path] {
@@ -135,6 +154,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 						if strings.Contains(path, ph.name) {
 							path = strings.ReplaceAll(path, ph.name, newCollection(ph.kind))
 						}
+					}
+					if strings.Contains(path, "{alert}") {
+						path = strings.ReplaceAll(path, "{alert}", newAlert("C-2", "AG2"))
 					}
 					req, _ := http.NewRequest(c.method, srv.URL+path, strings.NewReader(c.body))
 					if role != "anonymous" {

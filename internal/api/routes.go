@@ -30,6 +30,8 @@ var routes = []route{
 	{"POST", "/api/v1/collections/{id}/ack", false, (*Server).collectionAck},
 	{"GET", "/api/v1/conflicts", false, (*Server).conflictsList},
 	{"GET", "/api/v1/reports/summary", false, (*Server).reportSummary},
+	{"GET", "/api/v1/alerts", false, (*Server).alertsList},
+	{"POST", "/api/v1/alerts/{id}/resolve", false, (*Server).alertResolve},
 }
 
 // Register adds the API's routes to mux.

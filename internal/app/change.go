@@ -25,7 +25,7 @@ import (
 //  3. hold the company row (FOR SHARE), so a day change waits, and run the
 //     use case's decision for that day;
 //  4. apply the effects: figures in customer-id order with checked
-//     arithmetic, the audit records, the outbox events;
+//     arithmetic, the audit records, the alerts, the outbox events;
 //  5. store the answer with the key.
 
 // change is one request that changes money, as the envelope runs it.
@@ -129,6 +129,15 @@ func (a *App) apply(ctx context.Context, tx *store.Tx, by origin, fx ledger.Effe
 	for _, e := range fx.Audit {
 		if err := tx.Audit(ctx, store.AuditEntry{At: now, Actor: by.actor, Source: by.source, Action: e.Kind, Entity: e.Entity,
 			EntityID: e.EntityID, CustomerID: e.CustomerID, IdempotencyKey: by.key, Detail: e.Detail}); err != nil {
+			return err
+		}
+	}
+	if len(fx.Alerts) > 0 {
+		alerts := make([]store.Alert, len(fx.Alerts))
+		for i, e := range fx.Alerts {
+			alerts[i] = store.Alert{Kind: e.Kind, CustomerID: e.CustomerID, Agent: e.Agent, Entity: e.Entity, EntityID: e.EntityID, Detail: e.Detail}
+		}
+		if err := tx.AddAlerts(ctx, alerts, now); err != nil {
 			return err
 		}
 	}

@@ -50,14 +50,15 @@ const (
 	ReadConflicts    Action = "conflicts.read"
 	ReadJobs         Action = "jobs.read"  // the background jobs' page
 	RetryJob         Action = "jobs.retry" // queue a dead job again
+	ResolveAlert     Action = "alerts.resolve"
 )
 
 var grants = map[Role][]Action{
-	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadConflicts, ReadJobs, RetryJob},
+	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert},
 	Integration:    {ReadLedger, Import, RecordCollection, AckCollection, ReadConflicts},
 	Agent:          {ReadLedger, RecordCollection},
-	Supervisor:     {ReadLedger, RecordCollection, ReadConflicts},
-	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageUsers, ReadConflicts, ReadJobs, RetryJob},
+	Supervisor:     {ReadLedger, RecordCollection, ReadConflicts, ResolveAlert},
+	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert},
 	Management:     {ReadLedger, ReadConflicts},
 }
 

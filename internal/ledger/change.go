@@ -16,6 +16,9 @@ type Effects struct {
 	deltas map[string]Figures
 	Audit  []Event
 	Outbox []Event
+	// Alerts are what a person must look at because of the change (a
+	// returned cheque, a collection that found its debt already paid).
+	Alerts []Alert
 }
 
 // Event is one thing a change records. For the audit log Kind is the action
@@ -64,6 +67,7 @@ func (e *Effects) Merge(o Effects) error {
 	}
 	e.Audit = append(e.Audit, o.Audit...)
 	e.Outbox = append(e.Outbox, o.Outbox...)
+	e.Alerts = append(e.Alerts, o.Alerts...)
 	return nil
 }
 
@@ -84,7 +88,7 @@ func (e Effects) Delta(id string) Figures { return e.deltas[id] }
 
 // IsZero reports whether the effects move nothing and record nothing.
 func (e Effects) IsZero() bool {
-	return len(e.Customers()) == 0 && len(e.Audit) == 0 && len(e.Outbox) == 0
+	return len(e.Customers()) == 0 && len(e.Audit) == 0 && len(e.Outbox) == 0 && len(e.Alerts) == 0
 }
 
 // PendingMove is an amount a change adds to (or, negative, takes from) a

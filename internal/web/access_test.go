@@ -37,11 +37,13 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"GET /s/{token}", "/s/not-a-link", []int{404, 404, 404, 404, 404}, false},
 		{"GET /jobs", "/jobs", []int{redirect, 403, 403, 200, 403}, false},
 		{"GET /users", "/users", []int{redirect, 403, 403, 200, 403}, false},
+		{"GET /alerts", "/alerts", []int{redirect, 200, 200, 200, 200}, true},
 	}
 	posts := map[string]bool{"POST /login": true, "POST /logout": true, "POST /debts/lists": true, "POST /debts/lists/{id}/delete": true,
 		"POST /customers/{id}/share": true, "POST /customers/{id}/share/{link}/revoke": true,
 		"POST /users/{name}/disable": true, "POST /users/{name}/enable": true, "POST /users/{name}/password": true,
-		"POST /users/{name}/tokens/{token}/revoke": true, "POST /jobs/{id}/retry": true}
+		"POST /users/{name}/tokens/{token}/revoke": true, "POST /jobs/{id}/retry": true,
+		"POST /alerts/{id}/resolve": true}
 	for _, p := range web.Patterns() {
 		if !posts[p] && !slices.ContainsFunc(pages, func(x page) bool { return x.pattern == p }) {
 			t.Errorf("page %s has no access check", p)

@@ -95,6 +95,7 @@ type page struct {
 	Company string
 	Loc     *time.Location // the company's time zone
 	Flash   string
+	Alerts  int64 // open alerts the user may see, for the menu
 	Data    any
 }
 
@@ -133,6 +134,8 @@ var routes = []route{
 	{"POST /users/{name}/password", false, (*Server).userPassword},
 	{"POST /users/{name}/tokens/{token}/revoke", false, (*Server).userTokenRevoke},
 	{"POST /jobs/{id}/retry", false, (*Server).jobRetry},
+	{"GET /alerts", false, (*Server).alertList},
+	{"POST /alerts/{id}/resolve", false, (*Server).alertResolve},
 }
 
 // Patterns lists the page routes (for tests).
@@ -223,6 +226,8 @@ func (s *Server) newPage(r *http.Request, title string, data any) page {
 	if sess != nil {
 		u := sess.User
 		p.User, p.Role, p.CSRF = &u, auth.Role(u.Role), sess.CSRFToken
+		// A count for the menu; a failure to count must not fail the page.
+		p.Alerts, _ = s.app.OpenAlerts(r.Context(), sess.Actor)
 	}
 	p.Loc = time.UTC
 	if c, err := s.app.Company(r.Context()); err == nil {
