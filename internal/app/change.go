@@ -62,7 +62,8 @@ func (a *App) run(ctx context.Context, actor auth.Actor, ch change) (*Replay, er
 	}
 	by := origin{actor: actor.Name, source: source(actor, ch.device), key: ch.idem.Key}
 	var replay *Replay
-	err := a.db.Write(ctx, func(tx *store.Tx) error {
+	// Shared: on SQLite, changes that arrive together commit together.
+	err := a.db.WriteShared(ctx, func(tx *store.Tx) error {
 		replay = nil
 		claim, err := tx.ClaimKey(ctx, actor.Name, ch.idem.Key, ch.idem.Hash, a.now())
 		if err != nil {

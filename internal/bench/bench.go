@@ -37,6 +37,8 @@ func Benchmarks() []Benchmark {
 		{"pages", "the customer list, customer sheet and debt list pages over loopback HTTP with concurrent clients, " +
 			"then a mix with one request in ten to the debt list", runPages},
 		{"load", "a bounded mixed load of credit checks, sheets and collections over loopback HTTP", runLoad},
+		{"collect", "POST /api/v1/collections over loopback HTTP (advance payments, and allocated to a document) at 1, 4 and 16 clients, " +
+			"against single-row INSERTs + commit at the same concurrency", runCollect},
 	}
 }
 

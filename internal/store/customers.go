@@ -102,6 +102,7 @@ func (t *Tx) Account(ctx context.Context, id string, lock bool) (Account, error)
 
 // InsertCustomer adds a new customer with zero figures.
 func (t *Tx) InsertCustomer(ctx context.Context, c ledger.Customer, now time.Time) error {
+	ctx = t.ctxOf(ctx) // its prepared statements run with ctx too
 	ts := Stamp(now)
 	stmt, err := t.prepared(ctx, `INSERT INTO customers (id, name, search_key, tax_id, email, phone, language, agent, segment, zone, route,
 		credit_limit_minor, currency, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$14)`)
@@ -200,6 +201,7 @@ func (t *Tx) UpdateCustomer(ctx context.Context, c ledger.Customer, now time.Tim
 // (SQLite would silently turn it into a float; PostgreSQL would fail with
 // "bigint out of range").
 func (t *Tx) AddFigures(ctx context.Context, id string, d ledger.Figures, now time.Time) error {
+	ctx = t.ctxOf(ctx) // its prepared statements run with ctx too
 	if d.IsZero() {
 		return nil
 	}

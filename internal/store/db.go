@@ -40,6 +40,7 @@ type DB struct {
 	// Prepared statements of each pool, on SQLite only (see stmtCache).
 	readStmts, writeStmts *stmtCache
 	ckpt                  *checkpointer // SQLite only
+	group                 *groupCommit  // SQLite only: WriteShared's transactions
 }
 
 // Open connects to dsn: "sqlite:PATH" or a "postgres://" URL. It does not
@@ -61,6 +62,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	if d.name() == "sqlite" {
 		db.readStmts, db.writeStmts = newStmtCache(read), newStmtCache(write)
+		db.group = &groupCommit{in: make(chan *sharedWrite), stop: make(chan struct{})}
 		if db.ckpt, err = startCheckpointer(sqlitePath(dsn)); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store: open %s: %w", d.redact(dsn), err)
@@ -71,6 +73,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	db.group.close()
 	db.readStmts.close()
 	db.writeStmts.close()
 	err := errors.Join(db.ckpt.close(), db.read.Close())
@@ -128,14 +131,22 @@ type Tx struct {
 	d     dialect
 	stmts map[string]*sql.Stmt // prepared in this transaction; closed with it
 	cache *stmtCache           // the pool's prepared statements, if any
+	// detached: a shared transaction (WriteShared), whose statements run
+	// to their end whatever becomes of the context of the change that
+	// makes them: on SQLite an interrupted write rolls back the whole
+	// transaction, everyone's changes with it.
+	detached bool
 	// locked are the customers whose rows this transaction has locked
 	// (PostgreSQL), so the change envelope locks only the others.
 	locked map[string]bool
 }
 
-// prepared returns q prepared once for the transaction.
+// prepared returns q prepared once for the transaction: the pool's
+// statement when it has one (preparing on SQLite costs about what running
+// a small write does), else one prepared for this transaction.
 func (t *Tx) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
-	if s, ok := t.stmts[q]; ok {
+	ctx = t.ctxOf(ctx)
+	if s := t.cached(ctx, q); s != nil {
 		return s, nil
 	}
 	s, err := t.tx.PrepareContext(ctx, q)
@@ -177,6 +188,12 @@ func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer func() {
+		if r := recover(); r != nil {
+			// Roll back before the panic goes on: closing the connection
+			// with its transaction open would wait for ever.
+			_ = sqlTx.Rollback()
+			panic(r)
+		}
 		if err != nil {
 			_ = sqlTx.Rollback()
 		}
@@ -231,7 +248,16 @@ func (t *Tx) cached(ctx context.Context, q string) *sql.Stmt {
 	return t.stmts[q]
 }
 
+// ctxOf is the context a statement of t runs with.
+func (t *Tx) ctxOf(ctx context.Context) context.Context {
+	if t.detached {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	ctx = t.ctxOf(ctx)
 	if s := t.cached(ctx, q); s != nil {
 		return s.ExecContext(ctx, args...)
 	}
@@ -239,6 +265,7 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 }
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx = t.ctxOf(ctx)
 	if s := t.cached(ctx, q); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
@@ -246,6 +273,7 @@ func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 }
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	ctx = t.ctxOf(ctx)
 	if s := t.cached(ctx, q); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}

@@ -95,6 +95,7 @@ func documentArgs(d ledger.Document, ts string) []any {
 // per row on SQLite (which parses a many-row statement slowly), many rows
 // per statement on PostgreSQL (which pays a round trip per statement).
 func (t *Tx) InsertDocuments(ctx context.Context, docs []ledger.Document, now time.Time) error {
+	ctx = t.ctxOf(ctx) // its prepared statements run with ctx too
 	ts := Stamp(now)
 	const cols = 16
 	if t.d.name() == "sqlite" {
@@ -251,6 +252,7 @@ func (t *Tx) ExistingDocuments(ctx context.Context, ids []string) (map[string]le
 // PostgreSQL then COPYs them straight away and looks for stored ids only
 // should that fail.
 func (t *Tx) InsertNewDocuments(ctx context.Context, docs []ledger.Document, now time.Time, likelyNew bool) (map[string]bool, error) {
+	ctx = t.ctxOf(ctx) // its prepared statements run with ctx too
 	ts := Stamp(now)
 	inserted := make(map[string]bool, len(docs))
 	if len(docs) == 0 {

@@ -105,6 +105,7 @@ func searchCond(col, q string, next int) (string, []any) {
 
 // writeTerms stores the terms of these customers, replacing any they had.
 func (t *Tx) writeTerms(ctx context.Context, cs []ledger.Customer, replace bool) error {
+	ctx = t.ctxOf(ctx) // its prepared statements run with ctx too
 	var terms, ids []string
 	for _, c := range cs {
 		for _, term := range SearchTerms(c.ID, c.Name, c.TaxID) {
