@@ -18,7 +18,9 @@ import (
 func (t *Tx) Company(ctx context.Context, share bool) (ledger.Company, civil.Date, error) {
 	q := `SELECT name, tax_id, address, currency, time_zone, language, how_to_pay_en, how_to_pay_es, figures_as_of FROM company WHERE id = 1`
 	if share {
-		q += t.d.forShare()
+		if err := t.holdDay(ctx, false); err != nil {
+			return ledger.Company{}, civil.Date{}, err
+		}
 	}
 	var c ledger.Company
 	var cur, asOf string
@@ -40,6 +42,9 @@ func (t *Tx) Company(ctx context.Context, share bool) (ledger.Company, civil.Dat
 // SaveCompany creates or updates the company profile. asOf is only used
 // when the company is created.
 func (t *Tx) SaveCompany(ctx context.Context, c ledger.Company, asOf civil.Date) error {
+	if err := t.holdDay(ctx, true); err != nil {
+		return err
+	}
 	_, err := t.exec(ctx, `INSERT INTO company (id, name, tax_id, address, currency, time_zone, language, how_to_pay_en, how_to_pay_es, figures_as_of)
 		VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, tax_id = excluded.tax_id, address = excluded.address,
@@ -55,11 +60,27 @@ func (t *Tx) SaveCompany(ctx context.Context, c ledger.Company, asOf civil.Date)
 // LockCalendar takes the company row for a calendar refresh: it waits for
 // every write that computed figures for the old day, and returns that day.
 func (t *Tx) LockCalendar(ctx context.Context) (civil.Date, error) {
+	if err := t.holdDay(ctx, true); err != nil {
+		return civil.Date{}, err
+	}
 	var asOf string
 	if err := t.queryRow(ctx, `SELECT figures_as_of FROM company WHERE id = 1`+t.d.forUpdate()).Scan(&asOf); err != nil {
 		return civil.Date{}, fmt.Errorf("store: lock calendar: %w", err)
 	}
 	return civil.Parse(asOf)
+}
+
+// holdDay holds the company's day for the transaction (see
+// dialect.holdDay).
+func (t *Tx) holdDay(ctx context.Context, exclusive bool) error {
+	q := t.d.holdDay(exclusive)
+	if q == "" {
+		return nil
+	}
+	if _, err := t.exec(ctx, q); err != nil {
+		return fmt.Errorf("store: hold the day: %w", err)
+	}
+	return nil
 }
 
 // SetFiguresAsOf records the day the stored figures are now computed for.

@@ -40,9 +40,14 @@ type dialect interface {
 	// forUpdate locks the selected rows until the transaction ends.
 	// SQLite has one writer at a time, so it needs no row locks.
 	forUpdate() string
-	// forShare keeps the selected rows from changing until the
-	// transaction ends, without blocking other readers that share them.
-	forShare() string
+	// holdDay is the statement that holds the company's day for the
+	// transaction: shared by every change that computes figures for it,
+	// exclusive for the calendar refresh and the company's settings. On
+	// PostgreSQL a transaction-scoped advisory lock: many changes sharing
+	// a row lock (FOR SHARE) on the company row would make the server
+	// create a multixact for it at every change. SQLite's single writer
+	// needs none ("").
+	holdDay(exclusive bool) string
 	// skipLocked locks the selected rows, passing over rows another
 	// transaction holds (claiming jobs: each runner takes different ones).
 	// SQLite's single writer needs no lock to skip.
@@ -65,7 +70,7 @@ type sqliteDialect struct{}
 func (sqliteDialect) name() string         { return "sqlite" }
 func (sqliteDialect) goose() goose.Dialect { return goose.DialectSQLite3 }
 func (sqliteDialect) forUpdate() string    { return "" }
-func (sqliteDialect) forShare() string     { return "" }
+func (sqliteDialect) holdDay(bool) string  { return "" }
 func (sqliteDialect) skipLocked() string   { return "" }
 func (sqliteDialect) redact(dsn string) string {
 	return dsn
@@ -156,8 +161,17 @@ type postgresDialect struct{}
 func (postgresDialect) name() string         { return "postgres" }
 func (postgresDialect) goose() goose.Dialect { return goose.DialectPostgres }
 func (postgresDialect) forUpdate() string    { return " FOR UPDATE" }
-func (postgresDialect) forShare() string     { return " FOR SHARE" }
-func (postgresDialect) skipLocked() string   { return " FOR UPDATE SKIP LOCKED" }
+
+// dayLock is the advisory lock key of the company's day ("cobroday").
+const dayLock = 0x636f62726f646179
+
+func (postgresDialect) holdDay(exclusive bool) string {
+	if exclusive {
+		return fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", dayLock)
+	}
+	return fmt.Sprintf("SELECT pg_advisory_xact_lock_shared(%d)", dayLock)
+}
+func (postgresDialect) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
 
 func (postgresDialect) redact(dsn string) string {
 	u, err := url.Parse(dsn)
