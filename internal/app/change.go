@@ -22,7 +22,7 @@ import (
 //  2. claim the idempotency key (the key row is inserted in this
 //     transaction: a concurrent duplicate waits for it and then replays
 //     the winner's answer; a failed change releases it by rolling back);
-//  3. hold the company row (FOR SHARE), so a day change waits, and run the
+//  3. hold the company's day (store: a shared advisory lock on PostgreSQL), so a day change waits, and run the
 //     use case's decision for that day;
 //  4. apply the effects: figures in customer-id order with checked
 //     arithmetic, the audit records, the alerts, the outbox events;
