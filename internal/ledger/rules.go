@@ -102,9 +102,13 @@ func checkAllocations(c Collection, add []Allocation, already int64, docs map[st
 			return err
 		}
 		if open := money.New(d.Open(), c.Amount.Currency); a.Amount > open.Minor {
+			name := d.Number // as the person knows the document
+			if name == "" {
+				name = d.ID
+			}
 			e := ruleErr(ErrOverAllocated, "allocation_exceeds_open", field+".amount",
-				"%s is more than the %s open on %s", plain(amount), plain(open), d.ID).WithValue(fmt.Sprint(a.Amount))
-			e.Args = []any{"amount", amount, "open", open, "document", d.ID}
+				"%s is more than the %s open on %s", plain(amount), plain(open), name).WithValue(fmt.Sprint(a.Amount))
+			e.Args = []any{"amount", amount, "open", open, "document", name}
 			return e
 		}
 		seen[a.DocumentID] = true

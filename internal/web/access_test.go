@@ -38,12 +38,14 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"GET /jobs", "/jobs", []int{redirect, 403, 403, 200, 403}, false},
 		{"GET /users", "/users", []int{redirect, 403, 403, 200, 403}, false},
 		{"GET /alerts", "/alerts", []int{redirect, 200, 200, 200, 200}, true},
+		{"GET /customers/{id}/collect", "/customers/C-2/collect", []int{redirect, 404, 200, 200, 403}, false},
 	}
 	posts := map[string]bool{"POST /login": true, "POST /logout": true, "POST /debts/lists": true, "POST /debts/lists/{id}/delete": true,
 		"POST /customers/{id}/share": true, "POST /customers/{id}/share/{link}/revoke": true,
 		"POST /users/{name}/disable": true, "POST /users/{name}/enable": true, "POST /users/{name}/password": true,
 		"POST /users/{name}/tokens/{token}/revoke": true, "POST /jobs/{id}/retry": true,
-		"POST /alerts/{id}/resolve": true}
+		"POST /alerts/{id}/resolve": true,
+		"POST /customers/{id}/collect": true} // TestCollectPage
 	for _, p := range web.Patterns() {
 		if !posts[p] && !slices.ContainsFunc(pages, func(x page) bool { return x.pattern == p }) {
 			t.Errorf("page %s has no access check", p)

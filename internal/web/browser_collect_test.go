@@ -1,0 +1,71 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"cobro/internal/dbtest"
+	"cobro/internal/store"
+)
+
+// fits fails when the page is wider than the viewport (something spills
+// sideways on a phone).
+func fits(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
+	must(t, err)
+	if w > 0 {
+		t.Errorf("%s: %d px wider than the viewport", what, w)
+	}
+}
+
+// TestBrowserRecordCollection: an agent on a phone records a partial
+// payment by cheque from the customer's sheet and sees the new figures.
+func TestBrowserRecordCollection(t *testing.T) {
+	chrome := newChrome(t)
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := budget(t, chrome)
+		base := setup(t, db)
+		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)))
+		signInWith(t, ctx, base, "/customers/C-1", "ana")
+		must(t, chromedp.Do(ctx, chromedp.Click(`#record-collection`), chromedp.WaitVisible(`#collect-form`)))
+		fits(t, ctx, "collect form")
+		// The cheque's details show only once a cheque is chosen.
+		vis, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.querySelector('input[name=number]').closest('label').hidden`))
+		must(t, err)
+		if vis {
+			t.Error("the cheque number shows for cash")
+		}
+		must(t, chromedp.Do(ctx,
+			chromedp.Click(`input[name=pay][value="F-1"]`),
+			chromedp.SetValue(`input[name="amount.F-1"]`, "234,56"),
+			chromedp.Click(`input[name=instrument][value=cheque]`),
+			chromedp.WaitVisible(`input[name=number]`),
+			chromedp.SendKeys(`input[name=number]`, "0012345"),
+			chromedp.SendKeys(`input[name=bank]`, "Banco Sabadell"),
+		))
+		shot(t, ctx, "collect-phone-form-"+db.Kind()+".png")
+		must(t, chromedp.Do(ctx, chromedp.Click(`#collect-check`), chromedp.WaitVisible(`#collect-record`)))
+		if got := text(t, ctx, "#confirm-total"); !strings.Contains(got, "234,56") {
+			t.Fatalf("confirmation total %q", got)
+		}
+		fits(t, ctx, "confirmation")
+		shot(t, ctx, "collect-phone-confirm-"+db.Kind()+".png")
+		must(t, chromedp.Do(ctx, chromedp.Click(`#collect-record`), chromedp.WaitVisible(`#collected`)))
+		if got := text(t, ctx, "#collected"); !strings.Contains(got, "234,56") {
+			t.Fatalf("recorded line %q", got)
+		}
+		// 1.234,56 open, 234,56 paid by a cheque still in hand: the balance is 1.000,00.
+		if figs := text(t, ctx, ".figures"); !strings.Contains(figs, "1000,00") && !strings.Contains(figs, "1.000,00") {
+			t.Fatalf("figures after the collection: %q", figs)
+		}
+		fits(t, ctx, "sheet after collecting")
+		shot(t, ctx, "collect-phone-sheet-"+db.Kind()+".png")
+		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/customers/C-1/collect"), chromedp.WaitVisible(`#collect-form`)))
+		shot(t, ctx, "collect-desktop-form-"+db.Kind()+".png")
+		must(t, chromedp.Do(ctx, chromedp.Click(`button.link`), chromedp.WaitVisible(`input[name=name]`)))
+	})
+}
