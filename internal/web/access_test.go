@@ -44,7 +44,7 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		"POST /customers/{id}/share": true, "POST /customers/{id}/share/{link}/revoke": true,
 		"POST /users/{name}/disable": true, "POST /users/{name}/enable": true, "POST /users/{name}/password": true,
 		"POST /users/{name}/tokens/{token}/revoke": true, "POST /jobs/{id}/retry": true,
-		"POST /alerts/{id}/resolve": true,
+		"POST /alerts/{id}/resolve":    true,
 		"POST /customers/{id}/collect": true} // TestCollectPage
 	for _, p := range web.Patterns() {
 		if !posts[p] && !slices.ContainsFunc(pages, func(x page) bool { return x.pattern == p }) {
