@@ -20,6 +20,13 @@ func fits(t *testing.T, ctx context.Context, what string) {
 	if w > 0 {
 		t.Errorf("%s: %d px wider than the viewport", what, w)
 	}
+	// A table in a scrolling card does not widen the page, but hides what
+	// is off its edge: no table may be wider than its box.
+	over, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll('main table')].filter(t => t.scrollWidth > t.parentElement.clientWidth + 1).length`))
+	must(t, err)
+	if over > 0 {
+		t.Errorf("%s: %d tables wider than their box", what, over)
+	}
 }
 
 // TestBrowserRecordCollection: an agent on a phone records a partial
@@ -63,6 +70,11 @@ func TestBrowserRecordCollection(t *testing.T) {
 			t.Fatalf("figures after the collection: %q", figs)
 		}
 		fits(t, ctx, "sheet after collecting")
+		for _, path := range []string{"/", "/customers", "/debts", "/alerts"} {
+			must(t, chromedp.Do(ctx, chromedp.Navigate(base+path), chromedp.WaitVisible(`main`)))
+			fits(t, ctx, path)
+		}
+		must(t, chromedp.Do(ctx, chromedp.Navigate(base+"/customers/C-1"), chromedp.WaitVisible(`.figures`)))
 		shot(t, ctx, "collect-phone-sheet-"+db.Kind()+".png")
 		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/customers/C-1/collect"), chromedp.WaitVisible(`#collect-form`)))
 		shot(t, ctx, "collect-desktop-form-"+db.Kind()+".png")
