@@ -72,6 +72,17 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		"GET /api/v1/alerts":                   {{"GET", "/api/v1/alerts", "", []access{anon, all, all, own, all, all, all}}},
 		"POST /api/v1/alerts/{id}/resolve": {{"POST", "/api/v1/alerts/{alert}/resolve", `{"remark":"seen"}`,
 			[]access{anon, ok, no, no, ok, ok, no}}},
+		"GET /api/v1/devices": {{"GET", "/api/v1/devices", "", []access{anon, {200, "AG2", ""}, {200, "AG2", ""},
+			{200, "", "AG2"}, {200, "AG2", ""}, {200, "AG2", ""}, {200, "AG2", ""}}}},
+		"POST /api/v1/devices": {
+			{"POST", "/api/v1/devices", `{"name":"phone","agent":"AG1"}`, []access{anon, created, created, created, created, created, no}},
+			{"POST", "/api/v1/devices", `{"name":"phone","agent":"AG2"}`, []access{anon, created, created, no, created, created, no}}},
+		"POST /api/v1/devices/{id}/receipt-blocks": {{"POST", "/api/v1/devices/{dev2}/receipt-blocks", `{"size":10}`,
+			[]access{anon, created, created, hidden, created, created, no}}},
+		"POST /api/v1/devices/{id}/retire": {{"POST", "/api/v1/devices/{freshdev}/retire", `{"reason":"lost"}`,
+			[]access{anon, ok, ok, hidden, ok, ok, no}}},
+		"POST /api/v1/devices/{id}/cancel-receipt": {{"POST", "/api/v1/devices/{dev2}/cancel-receipt", `{"receipt_number":"{num}","reason":"torn"}`,
+			[]access{anon, ok, ok, hidden, ok, ok, no}}},
 	}
 	for _, r := range routes {
 		if _, ok := checks[r.method+" "+r.path]; !ok {
@@ -145,6 +156,16 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		}
 		newAlert("C-1", "AG1")
 		newAlert("C-2", "AG2")
+		// A device of AG2 with a block of numbers, and fresh ones to retire.
+		newDevice := func() string {
+			d, err := a.RegisterDevice(ctx, sys, app.DeviceRequest{Name: "tablet", Agent: "AG2"})
+			must(err)
+			return d.ID
+		}
+		dev2 := newDevice()
+		block, err := a.ReserveReceipts(ctx, sys, dev2, 100)
+		must(err)
+		num := 0
 		key := 0
 		for _, r := range routes {
 			for _, c := range checks[r.method+" "+r.path] {
@@ -158,7 +179,16 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 					if strings.Contains(path, "{alert}") {
 						path = strings.ReplaceAll(path, "{alert}", newAlert("C-2", "AG2"))
 					}
-					req, _ := http.NewRequest(c.method, srv.URL+path, strings.NewReader(c.body))
+					path = strings.ReplaceAll(path, "{dev2}", dev2)
+					if strings.Contains(path, "{freshdev}") {
+						path = strings.ReplaceAll(path, "{freshdev}", newDevice())
+					}
+					reqBody := c.body
+					if strings.Contains(reqBody, "{num}") {
+						num++
+						reqBody = strings.ReplaceAll(reqBody, "{num}", ledger.ReceiptNumber(block.Series, block.First-1+int64(num)))
+					}
+					req, _ := http.NewRequest(c.method, srv.URL+path, strings.NewReader(reqBody))
 					if role != "anonymous" {
 						req.Header.Set("Authorization", "Bearer "+tokens[role])
 					}

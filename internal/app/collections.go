@@ -26,6 +26,12 @@ type CollectionRequest struct {
 	// captured offline); the server's time when absent.
 	CollectedAt *time.Time `json:"collected_at,omitempty"`
 	DeviceID    string     `json:"device_id,omitempty"`
+	// Agent is who collected it, when the caller is not that agent (the
+	// administration keying in a paper receipt); an agent names only self.
+	Agent string `json:"agent,omitempty"`
+	// ReceiptNumber is the number a device printed offline, from its
+	// reserved blocks (with DeviceID); online collections get one here.
+	ReceiptNumber string `json:"receipt_number,omitempty"`
 }
 
 // AllocationRequest applies part of a collection to a document.
@@ -69,6 +75,10 @@ func (a *App) RecordCollection(ctx context.Context, actor auth.Actor, idem Idem,
 			}
 			docs, err := tx.Documents(ctx, docIDs(c.Allocations))
 			if err != nil {
+				return nil, ledger.Effects{}, err
+			}
+			c := c // decide may run again: the number is taken in this attempt's transaction
+			if c.ReceiptNumber, err = a.receiptNumberFor(ctx, tx, c, req.ReceiptNumber); err != nil {
 				return nil, ledger.Effects{}, err
 			}
 			ch, err := ledger.RecordCollection(acc.Customer, c, docs, asOf)
@@ -318,7 +328,13 @@ func (a *App) newCollection(ctx context.Context, actor auth.Actor, req Collectio
 	c := ledger.Collection{
 		ID: id.String(), CustomerID: strings.TrimSpace(req.CustomerID), Amount: req.Amount, Instrument: req.Instrument,
 		State: ledger.Cleared, CollectedAt: collectedAt, RecordedAt: now, CollectedBy: actor.Name,
-		DeviceID: req.DeviceID, Allocations: allocs,
+		DeviceID: strings.TrimSpace(req.DeviceID), Allocations: allocs,
+	}
+	if c.Agent, err = a.collectingAgent(ctx, actor, req.Agent); err != nil {
+		return ledger.Collection{}, err
+	}
+	if req.ReceiptNumber != "" && c.DeviceID == "" {
+		return ledger.Collection{}, ruleInvalid("required", "device_id", "a receipt number printed offline comes with the device_id that printed it")
 	}
 	c.Instrument.Number, c.Instrument.Bank = strings.TrimSpace(c.Instrument.Number), strings.TrimSpace(c.Instrument.Bank)
 	c.Instrument.Label = strings.TrimSpace(c.Instrument.Label)

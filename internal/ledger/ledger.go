@@ -214,6 +214,7 @@ type Collection struct {
 	CollectedAt   time.Time // the device's time
 	RecordedAt    time.Time // the server's time
 	CollectedBy   string
+	Agent         string // the agent who collected it ('' keyed in at the office for no agent)
 	DeviceID      string
 	ReceiptNumber string
 	// AckedAt is when the ERP acknowledged the collection; zero while it
