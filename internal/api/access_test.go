@@ -61,6 +61,8 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST", "/api/v1/collections", collect, []access{anon, created, created, created, created, created, no}},
 			{"POST", "/api/v1/collections", collectOther, []access{anon, created, created, hidden, created, created, no}}},
 		"GET /api/v1/collections/{id}": {{"GET", "/api/v1/collections/{other}", "", []access{anon, ok, ok, hidden, ok, ok, ok}}},
+		"GET /api/v1/collections/{id}/receipt.pdf": {{"GET", "/api/v1/collections/{other}/receipt.pdf?lang=en", "",
+			[]access{anon, ok, ok, hidden, ok, ok, ok}}},
 		"POST /api/v1/collections/{id}/allocations": {{"POST", "/api/v1/collections/{other}/allocations",
 			`{"allocations":[{"document_id":"F-2","amount":{"amount":1,"currency":"EUR"}}]}`, []access{anon, ok, ok, hidden, ok, ok, no}}},
 		"POST /api/v1/collections/{id}/void":   {{"POST", "/api/v1/collections/{fresh}/void", `{"reason":"x"}`, []access{anon, ok, no, no, no, ok, no}}},

@@ -1,13 +1,18 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 
+	"cobro/internal/app"
+	"cobro/internal/auth"
 	"cobro/internal/dbtest"
+	"cobro/internal/ledger"
+	"cobro/internal/money"
 	"cobro/internal/store"
 	"cobro/internal/web"
 )
@@ -39,6 +44,8 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"GET /users", "/users", []int{redirect, 403, 403, 200, 403}, false},
 		{"GET /alerts", "/alerts", []int{redirect, 200, 200, 200, 200}, true},
 		{"GET /customers/{id}/collect", "/customers/C-2/collect", []int{redirect, 404, 200, 200, 403}, false},
+		{"GET /collections/{id}/receipt", "/collections/{c2}/receipt", []int{redirect, 404, 200, 200, 200}, false},
+		{"GET /collections/{id}/receipt.pdf", "/collections/{c2}/receipt.pdf", []int{redirect, 404, 200, 200, 200}, false},
 	}
 	posts := map[string]bool{"POST /login": true, "POST /logout": true, "POST /debts/lists": true, "POST /debts/lists/{id}/delete": true,
 		"POST /customers/{id}/share": true, "POST /customers/{id}/share/{link}/revoke": true,
@@ -54,13 +61,19 @@ func TestEveryPageForEveryRole(t *testing.T) {
 	userPosts := []string{"/users/nobody/disable", "/users/nobody/enable", "/users/nobody/password", "/users/nobody/tokens/x/revoke"}
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		base := setup(t, db)
+		c2, _, err := lastApp.RecordCollection(context.Background(), auth.System("test"), app.Idem{Key: "c2", Hash: "c2"},
+			app.CollectionRequest{CustomerID: "C-2", Amount: money.New(1000, "EUR"), Instrument: ledger.InstrumentDetail{Kind: ledger.Cash}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		for i, user := range []string{"", "ana", "sergio", "alba", "marta"} {
 			b := newBrowser(t, base)
 			if user != "" {
 				b.signIn(user, "correct horse battery")
 			}
 			for _, p := range pages {
-				status, body, h := b.get(p.path, "en")
+				path := strings.ReplaceAll(p.path, "{c2}", c2.ID)
+				status, body, h := b.get(path, "en")
 				if status != p.status[i] {
 					t.Errorf("%s as %q: %d, want %d", p.path, user, status, p.status[i])
 				}

@@ -61,7 +61,23 @@ func TestBrowserRecordCollection(t *testing.T) {
 		}
 		fits(t, ctx, "confirmation")
 		shot(t, ctx, "collect-phone-confirm-"+db.Kind()+".png")
-		must(t, chromedp.Do(ctx, chromedp.Click(`#collect-record`), chromedp.WaitVisible(`#collected`)))
+		must(t, chromedp.Do(ctx, chromedp.Click(`#collect-record`), chromedp.WaitVisible(`#receipt`)))
+		// The receipt, to share: its number, the total in words, WhatsApp to the customer's phone.
+		number := text(t, ctx, "#receipt-number")
+		if !strings.HasPrefix(number, "AG1-W-") {
+			t.Fatalf("receipt number %q", number)
+		}
+		if words := text(t, ctx, "#receipt-words"); words != "La cantidad de doscientos treinta y cuatro euros con cincuenta y seis céntimos." {
+			t.Fatalf("in words: %q", words)
+		}
+		wa, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('share-whatsapp').href`))
+		must(t, err)
+		if !strings.HasPrefix(wa, "https://wa.me/34600111222?text=") || !strings.Contains(wa, "234%2C56") {
+			t.Fatalf("WhatsApp link %q", wa)
+		}
+		fits(t, ctx, "receipt")
+		shot(t, ctx, "receipt-phone-"+db.Kind()+".png")
+		must(t, chromedp.Do(ctx, chromedp.Click(`#receipt-back`), chromedp.WaitVisible(`#collected`)))
 		if got := text(t, ctx, "#collected"); !strings.Contains(got, "234,56") {
 			t.Fatalf("recorded line %q", got)
 		}

@@ -155,7 +155,8 @@ func (s *Server) collectPost(w http.ResponseWriter, r *http.Request) {
 		if f.Get("step") == "record" {
 			view, _, err := s.app.RecordCollection(r.Context(), sessionOf(r).Actor, app.Idem{Key: d.Key, Hash: d.hash(req)}, req)
 			if err == nil {
-				http.Redirect(w, r, "/customers/"+url.PathEscape(id)+"?collected="+url.QueryEscape(view.ID), http.StatusSeeOther)
+				// The receipt, to hand over or share on the visit.
+				http.Redirect(w, r, "/collections/"+url.PathEscape(view.ID)+"/receipt", http.StatusSeeOther)
 				return
 			}
 			perr = err

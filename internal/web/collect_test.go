@@ -100,7 +100,7 @@ func TestCollectPage(t *testing.T) {
 		pay.Set("step", "record")
 		for i := 0; i < 2; i++ {
 			status, h := ana.post("/customers/C-1/collect", pay)
-			if status != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/customers/C-1?collected=") {
+			if status != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/collections/") || !strings.HasSuffix(h.Get("Location"), "/receipt") {
 				t.Fatalf("record %d: %d %v", i, status, h)
 			}
 		}
