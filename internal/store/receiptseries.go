@@ -295,7 +295,7 @@ func (t *Tx) AgentExists(ctx context.Context, code string) (bool, error) {
 	return n > 0, err
 }
 
-// AgentName is an agent's name ('' when none is known).
+// AgentName is an agent's name (” when none is known).
 func (t *Tx) AgentName(ctx context.Context, code string) (string, error) {
 	var name string
 	err := t.queryRow(ctx, `SELECT name FROM agents WHERE code = $1`, code).Scan(&name)
