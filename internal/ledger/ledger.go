@@ -292,6 +292,9 @@ type Company struct {
 	// each customer reads it in the statement's language.
 	HowToPayEN string
 	HowToPayES string
+	// SettlementTolerance is how far an agent's settlement may be off,
+	// counted against expected, before a supervisor must approve it.
+	SettlementTolerance money.Amount
 }
 
 // HowToPay is the company's payment instructions in lang ("en" or "es");
