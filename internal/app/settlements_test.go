@@ -72,9 +72,9 @@ func TestSettlementFlow(t *testing.T) {
 		}
 		// Locked.
 		for name, err := range map[string]error{
-			"submit": func() error { _, _, err := a.SubmitSettlement(ctx, ana, k(), s.ID); return err }(),
-			"verify": func() error { _, _, err := a.VerifySettlement(ctx, sys, k(), s.ID, short); return err }(),
-			"reject": func() error { _, _, err := a.RejectSettlement(ctx, sys, k(), s.ID, "x"); return err }(),
+			"submit":  func() error { _, _, err := a.SubmitSettlement(ctx, ana, k(), s.ID); return err }(),
+			"verify":  func() error { _, _, err := a.VerifySettlement(ctx, sys, k(), s.ID, short); return err }(),
+			"reject":  func() error { _, _, err := a.RejectSettlement(ctx, sys, k(), s.ID, "x"); return err }(),
 			"discard": a.DiscardSettlement(ctx, sys, s.ID),
 		} {
 			if err == nil {

@@ -226,7 +226,7 @@ func (t *Tx) SettleableCollections(ctx context.Context, agent string, from, to t
 }
 
 // SettledIn is the settlement a collection was handed in with (verified),
-// '' when none.
+// ” when none.
 func (t *Tx) SettledIn(ctx context.Context, collectionID string) (string, error) {
 	var id string
 	err := t.queryRow(ctx, `SELECT s.id FROM settlement_lines l JOIN settlements s ON s.id = l.settlement_id
