@@ -86,7 +86,13 @@ func TestBrowserRecordCollection(t *testing.T) {
 			t.Fatalf("figures after the collection: %q", figs)
 		}
 		fits(t, ctx, "sheet after collecting")
-		for _, path := range []string{"/", "/customers", "/debts", "/alerts"} {
+		// The dashboard leads with the day's totals.
+		must(t, chromedp.Do(ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(`#field-totals`)))
+		if got := text(t, ctx, "#field-today") + " | " + text(t, ctx, "#field-in-hand") + " | " + text(t, ctx, "#field-overdue"); got != "234,56\u00a0€ | 234,56\u00a0€ | 1000,00\u00a0€" && got != "234,56\u00a0€ | 234,56\u00a0€ | 1.000,00\u00a0€" {
+			t.Errorf("field totals %q", got)
+		}
+		shot(t, ctx, "agent-phone-dashboard-totals-"+db.Kind()+".png")
+		for _, path := range []string{"/", "/customers", "/debts", "/alerts", "/settlements"} {
 			must(t, chromedp.Do(ctx, chromedp.Navigate(base+path), chromedp.WaitVisible(`main`)))
 			fits(t, ctx, path)
 		}
