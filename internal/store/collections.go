@@ -257,3 +257,71 @@ func (t *Tx) CollectionIDByReceipt(ctx context.Context, number string) (string, 
 	}
 	return id, err
 }
+
+// CollectionSearch selects collections for the collections page.
+type CollectionSearch struct {
+	Scope      string // an agent's customers only ('' for all)
+	Agent      string // collected by this agent
+	Instrument string
+	State      string
+	From, To   time.Time // collected in [From, To) when set
+	// After: only those recorded after this (recorded_at, id), oldest
+	// first (the live feed); otherwise newest first.
+	AfterAt, AfterID string
+	Limit            int
+}
+
+// SearchCollections lists collections with their customers' names.
+func (t *Tx) SearchCollections(ctx context.Context, f CollectionSearch) ([]ledger.Collection, map[string]string, error) {
+	q := `SELECT ` + collectionCols + ` FROM collections c WHERE 1 = 1`
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		q += fmt.Sprintf(cond, len(args))
+	}
+	if f.Scope != "" {
+		add(` AND customer_id IN (SELECT id FROM customers WHERE agent = $%d)`, f.Scope)
+	}
+	if f.Agent != "" {
+		add(` AND c.agent = $%d`, f.Agent)
+	}
+	if f.Instrument != "" {
+		add(` AND instrument = $%d`, f.Instrument)
+	}
+	if f.State != "" {
+		add(` AND state = $%d`, f.State)
+	}
+	if !f.From.IsZero() {
+		add(` AND collected_at >= $%d`, Stamp(f.From))
+	}
+	if !f.To.IsZero() {
+		add(` AND collected_at < $%d`, Stamp(f.To))
+	}
+	order := ` ORDER BY recorded_at DESC, id DESC`
+	if f.AfterAt != "" {
+		args = append(args, f.AfterAt, f.AfterID)
+		q += fmt.Sprintf(` AND (recorded_at > $%d OR (recorded_at = $%d AND id > $%d))`, len(args)-1, len(args)-1, len(args))
+		order = ` ORDER BY recorded_at, id`
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 200
+	}
+	args = append(args, f.Limit)
+	q += order + fmt.Sprintf(` LIMIT $%d`, len(args))
+	cs, err := t.scanCollections(ctx, q, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := map[string]string{}
+	for _, c := range cs {
+		if _, ok := names[c.CustomerID]; ok {
+			continue
+		}
+		var n string
+		if err := t.queryRow(ctx, `SELECT name FROM customers WHERE id = $1`, c.CustomerID).Scan(&n); err != nil {
+			return nil, nil, err
+		}
+		names[c.CustomerID] = n
+	}
+	return cs, names, nil
+}

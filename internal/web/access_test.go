@@ -45,6 +45,8 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"GET /users", "/users", []int{redirect, 403, 403, 200, 403}, false},
 		{"GET /alerts", "/alerts", []int{redirect, 200, 200, 200, 200}, true},
 		{"GET /customers/{id}/collect", "/customers/C-2/collect", []int{redirect, 404, 200, 200, 403}, false},
+		{"GET /collections", "/collections", []int{redirect, 200, 200, 200, 200}, true},
+		{"GET /collections/live", "/collections/live", []int{redirect, 400, 400, 400, 400}, false},
 		{"GET /settlements", "/settlements", []int{redirect, 200, 200, 200, 200}, false},
 		{"GET /settlements/{id}", "/settlements/{s2}", []int{redirect, 404, 200, 200, 200}, false},
 		{"GET /settlements/{id}/settlement.pdf", "/settlements/{s2}/settlement.pdf", []int{redirect, 404, 200, 200, 200}, false},
@@ -58,7 +60,8 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		"POST /users/{name}/tokens/{token}/revoke": true, "POST /jobs/{id}/retry": true,
 		"POST /alerts/{id}/resolve":    true,
 		"POST /customers/{id}/collect": true,                                          // TestCollectPage
-		"POST /settlements":            true, "POST /settlements/{id}/{action}": true} // TestSettlementPages
+		"POST /settlements":            true, "POST /settlements/{id}/{action}": true, // TestSettlementPages
+		"POST /collections/{id}/{action}": true} // TestCollectionsLive
 	for _, p := range web.Patterns() {
 		if !posts[p] && !slices.ContainsFunc(pages, func(x page) bool { return x.pattern == p }) {
 			t.Errorf("page %s has no access check", p)

@@ -4,11 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"cobro/internal/dbtest"
 	"cobro/internal/store"
+	"cobro/internal/web"
 )
 
 // fits fails when the page is wider than the viewport (something spills
@@ -33,6 +35,9 @@ func fits(t *testing.T, ctx context.Context, what string) {
 // payment by cheque from the customer's sheet and sees the new figures.
 func TestBrowserRecordCollection(t *testing.T) {
 	chrome := newChrome(t)
+	// The collections page's live stream ends soon, so the test server closes.
+	web.SetLive(100*time.Millisecond, time.Second)
+	t.Cleanup(func() { web.SetLive(2*time.Second, 25*time.Second) })
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := budget(t, chrome)
 		base := setup(t, db)
@@ -92,7 +97,7 @@ func TestBrowserRecordCollection(t *testing.T) {
 			t.Errorf("field totals %q", got)
 		}
 		shot(t, ctx, "agent-phone-dashboard-totals-"+db.Kind()+".png")
-		for _, path := range []string{"/", "/customers", "/debts", "/alerts", "/settlements"} {
+		for _, path := range []string{"/", "/customers", "/debts", "/alerts", "/settlements", "/collections"} {
 			must(t, chromedp.Do(ctx, chromedp.Navigate(base+path), chromedp.WaitVisible(`main`)))
 			fits(t, ctx, path)
 		}

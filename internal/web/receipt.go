@@ -6,8 +6,12 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"cobro/internal/app"
+	"cobro/internal/auth"
 	"cobro/internal/i18n"
+	"cobro/internal/ledger"
 	"cobro/internal/pdf"
 )
 
@@ -27,6 +31,10 @@ type receiptData struct {
 	Share    string // the receipt as a message, in the customer's language
 	WhatsApp string // a wa.me link with the message, to the customer's phone when known
 	Mail     string // a mailto link with the message
+	// What the user may do with the collection here.
+	CanVoid, CanSettle bool
+	State              ledger.CollectionState
+	Key                string
 }
 
 func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request) {
@@ -44,6 +52,13 @@ func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Mail = "mailto:" + url.PathEscape(rd.Email) + "?subject=" + url.PathEscape(i18n.T(rd.Lang, "receipt.title")+" "+rd.Number) +
 		"&body=" + url.PathEscape(d.Share)
+	actor := sessionOf(r).Actor
+	if c, err := s.app.Collection(r.Context(), actor, rd.CollectionID); err == nil {
+		d.State = c.State
+		d.CanVoid = actor.Can(auth.VoidCollection) && c.State != ledger.Voided
+		d.CanSettle = actor.Can(auth.SettleInstrument) && c.State == ledger.InHand
+	}
+	d.Key = uuid.NewString()
 	p := s.newPage(r, "receipt.title", d)
 	p.Lang = lang
 	s.render(w, r, "receipt", http.StatusOK, p)
