@@ -13,6 +13,7 @@ import (
 
 	"cobro/internal/app"
 	"cobro/internal/auth"
+	"cobro/internal/civil"
 	"cobro/internal/dbtest"
 	"cobro/internal/ledger"
 	"cobro/internal/money"
@@ -61,6 +62,8 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST", "/api/v1/collections", collect, []access{anon, created, created, created, created, created, no}},
 			{"POST", "/api/v1/collections", collectOther, []access{anon, created, created, hidden, created, created, no}}},
 		"GET /api/v1/collections/{id}": {{"GET", "/api/v1/collections/{other}", "", []access{anon, ok, ok, hidden, ok, ok, ok}}},
+		"GET /api/v1/collections/{id}/receipt.pdf": {{"GET", "/api/v1/collections/{other}/receipt.pdf?lang=en", "",
+			[]access{anon, ok, ok, hidden, ok, ok, ok}}},
 		"POST /api/v1/collections/{id}/allocations": {{"POST", "/api/v1/collections/{other}/allocations",
 			`{"allocations":[{"document_id":"F-2","amount":{"amount":1,"currency":"EUR"}}]}`, []access{anon, ok, ok, hidden, ok, ok, no}}},
 		"POST /api/v1/collections/{id}/void":   {{"POST", "/api/v1/collections/{fresh}/void", `{"reason":"x"}`, []access{anon, ok, no, no, no, ok, no}}},
@@ -72,6 +75,34 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		"GET /api/v1/alerts":                   {{"GET", "/api/v1/alerts", "", []access{anon, all, all, own, all, all, all}}},
 		"POST /api/v1/alerts/{id}/resolve": {{"POST", "/api/v1/alerts/{alert}/resolve", `{"remark":"seen"}`,
 			[]access{anon, ok, no, no, ok, ok, no}}},
+		"GET /api/v1/devices": {{"GET", "/api/v1/devices", "", []access{anon, {200, "AG2", ""}, {200, "AG2", ""},
+			{200, "", "AG2"}, {200, "AG2", ""}, {200, "AG2", ""}, {200, "AG2", ""}}}},
+		"POST /api/v1/devices": {
+			{"POST", "/api/v1/devices", `{"name":"phone","agent":"AG1"}`, []access{anon, created, created, created, created, created, no}},
+			{"POST", "/api/v1/devices", `{"name":"phone","agent":"AG2"}`, []access{anon, created, created, no, created, created, no}}},
+		"POST /api/v1/devices/{id}/receipt-blocks": {{"POST", "/api/v1/devices/{dev2}/receipt-blocks", `{"size":10}`,
+			[]access{anon, created, created, hidden, created, created, no}}},
+		"POST /api/v1/devices/{id}/retire": {{"POST", "/api/v1/devices/{freshdev}/retire", `{"reason":"lost"}`,
+			[]access{anon, ok, ok, hidden, ok, ok, no}}},
+		"GET /api/v1/settlements": {{"GET", "/api/v1/settlements", "", []access{anon, {200, "AG2", ""}, {200, "AG2", ""},
+			{200, "", "AG2"}, {200, "AG2", ""}, {200, "AG2", ""}, {200, "AG2", ""}}}},
+		"POST /api/v1/settlements": {{"POST", "/api/v1/settlements", `{"agent":"AG2","from":"{from}","to":"{to}"}`,
+			[]access{anon, created, no, no, created, created, no}}},
+		"GET /api/v1/settlements/{id}": {{"GET", "/api/v1/settlements/{settle:draft}", "", []access{anon, ok, ok, hidden, ok, ok, ok}}},
+		"POST /api/v1/settlements/{id}/submit": {{"POST", "/api/v1/settlements/{settle:draft}/submit", "",
+			[]access{anon, ok, no, hidden, ok, ok, no}}},
+		"POST /api/v1/settlements/{id}/verify": {{"POST", "/api/v1/settlements/{settle:submitted}/verify",
+			`{"counted":[{"instrument":"cash","amount":{"amount":1000,"currency":"EUR"}}]}`, []access{anon, ok, no, no, no, ok, no}}},
+		"POST /api/v1/settlements/{id}/approve": {{"POST", "/api/v1/settlements/{settle:awaiting_approval}/approve", `{"note":"ok"}`,
+			[]access{anon, ok, no, no, ok, no, no}}},
+		"POST /api/v1/settlements/{id}/reject": {{"POST", "/api/v1/settlements/{settle:submitted}/reject", `{"reason":"recount"}`,
+			[]access{anon, ok, no, no, ok, ok, no}}},
+		"POST /api/v1/settlements/{id}/export": {{"POST", "/api/v1/settlements/{settle:verified}/export", "",
+			[]access{anon, ok, no, no, no, ok, no}}},
+		"POST /api/v1/settlements/{id}/discard": {{"POST", "/api/v1/settlements/{settle:draft}/discard", "",
+			[]access{anon, ok, no, hidden, ok, ok, no}}},
+		"POST /api/v1/devices/{id}/cancel-receipt": {{"POST", "/api/v1/devices/{dev2}/cancel-receipt", `{"receipt_number":"{num}","reason":"torn"}`,
+			[]access{anon, ok, ok, hidden, ok, ok, no}}},
 	}
 	for _, r := range routes {
 		if _, ok := checks[r.method+" "+r.path]; !ok {
@@ -145,6 +176,45 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		}
 		newAlert("C-1", "AG1")
 		newAlert("C-2", "AG2")
+		// A device of AG2 with a block of numbers, and fresh ones to retire.
+		newDevice := func() string {
+			d, err := a.RegisterDevice(ctx, sys, app.DeviceRequest{Name: "tablet", Agent: "AG2"})
+			must(err)
+			return d.ID
+		}
+		dev2 := newDevice()
+		block, err := a.ReserveReceipts(ctx, sys, dev2, 100)
+		must(err)
+		num := 0
+		// Settlements of AG2 in each state, fresh for each request.
+		today := time.Now().In(madridTZ(t))
+		from, to := today.AddDate(0, 0, -30).Format(time.DateOnly), today.Format(time.DateOnly)
+		agentCollection := func() {
+			_, _, err := a.RecordCollection(ctx, sys, app.Idem{Key: fmt.Sprint("ag2-", time.Now().UnixNano()), Hash: "x"},
+				app.CollectionRequest{CustomerID: "C-2", Amount: eurAmount(1000), Instrument: ledger.InstrumentDetail{Kind: ledger.Cash}, Agent: "AG2"})
+			must(err)
+		}
+		newSettlement := func(state string) string {
+			agentCollection()
+			k := func() app.Idem { return app.Idem{Key: fmt.Sprint("st-", time.Now().UnixNano()), Hash: "x"} }
+			st, _, err := a.DraftSettlement(ctx, sys, k(), app.SettlementRequest{Agent: "AG2", From: civil.MustParse(from), To: civil.MustParse(to)})
+			must(err)
+			if state == "draft" {
+				return st.ID
+			}
+			_, _, err = a.SubmitSettlement(ctx, sys, k(), st.ID)
+			must(err)
+			switch state {
+			case "verified":
+				_, _, err = a.VerifySettlement(ctx, sys, k(), st.ID, app.VerifyRequest{Counted: []app.CountedInstrument{{Instrument: ledger.Cash, Amount: eurAmount(1000)}}})
+			case "awaiting_approval":
+				_, _, err = a.VerifySettlement(ctx, sys, k(), st.ID, app.VerifyRequest{Counted: []app.CountedInstrument{{Instrument: ledger.Cash, Amount: eurAmount(900)}},
+					Reasons: map[ledger.Instrument]string{ledger.Cash: "short"}})
+			}
+			must(err)
+			return st.ID
+		}
+		newSettlement("draft") // for the lists
 		key := 0
 		for _, r := range routes {
 			for _, c := range checks[r.method+" "+r.path] {
@@ -158,7 +228,24 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 					if strings.Contains(path, "{alert}") {
 						path = strings.ReplaceAll(path, "{alert}", newAlert("C-2", "AG2"))
 					}
-					req, _ := http.NewRequest(c.method, srv.URL+path, strings.NewReader(c.body))
+					path = strings.ReplaceAll(path, "{dev2}", dev2)
+					for _, st := range []string{"draft", "submitted", "awaiting_approval", "verified"} {
+						if ph := "{settle:" + st + "}"; strings.Contains(path, ph) {
+							path = strings.ReplaceAll(path, ph, newSettlement(st))
+						}
+					}
+					if strings.Contains(path, "{freshdev}") {
+						path = strings.ReplaceAll(path, "{freshdev}", newDevice())
+					}
+					reqBody := strings.NewReplacer("{from}", from, "{to}", to).Replace(c.body)
+					if strings.Contains(c.path, "/settlements") && c.method == "POST" && c.path == "/api/v1/settlements" {
+						agentCollection()
+					}
+					if strings.Contains(reqBody, "{num}") {
+						num++
+						reqBody = strings.ReplaceAll(reqBody, "{num}", ledger.ReceiptNumber(block.Series, block.First-1+int64(num)))
+					}
+					req, _ := http.NewRequest(c.method, srv.URL+path, strings.NewReader(reqBody))
 					if role != "anonymous" {
 						req.Header.Set("Authorization", "Bearer "+tokens[role])
 					}
@@ -183,3 +270,11 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 }
 
 func eurAmount(m int64) money.Amount { return money.New(m, "EUR") }
+
+func madridTZ(t *testing.T) *time.Location {
+	loc, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}

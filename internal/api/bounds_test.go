@@ -130,16 +130,16 @@ func TestErrorMessagesShowFormattedMoney(t *testing.T) {
 		body := `{"customer_id": "C-1", "amount": {"amount": 400000, "currency": "EUR"}, "instrument": {"kind": "cash"},
 			"allocations": [{"document_id": "F-1", "amount": {"amount": 300001, "currency": "EUR"}}]}`
 		en := admin.expect(admin.do("POST", "/api/v1/collections", body, "Idempotency-Key", "m-1"), 409,
-			`"code":"allocation_exceeds_open"`, `3000.01 EUR is more than the 3000.00 EUR open on F-1`).json(t)
+			`"code":"allocation_exceeds_open"`, `3000.01 EUR is more than the 3000.00 EUR open on 2026/0001`).json(t)
 		es := admin.expect(admin.do("POST", "/api/v1/collections", body, "Idempotency-Key", "m-2", "Accept-Language", "es"), 409,
-			"3.000,01\u00a0€ es más que los 3.000,00\u00a0€ pendientes de F-1").json(t)
+			"3.000,01\u00a0€ es más que los 3.000,00\u00a0€ pendientes de 2026/0001").json(t)
 		for _, m := range []map[string]any{en, es} {
 			e := m["error"].(map[string]any)
 			if strings.Contains(e["message"].(string), "300001") {
 				t.Errorf("raw minor units in the message: %v", e["message"])
 			}
 			b, _ := json.Marshal(e["details"])
-			if string(b) != `{"amount":{"amount":300001,"currency":"EUR"},"document":"F-1","open":{"amount":300000,"currency":"EUR"}}` {
+			if string(b) != `{"amount":{"amount":300001,"currency":"EUR"},"document":"2026/0001","open":{"amount":300000,"currency":"EUR"}}` {
 				t.Errorf("details %s", b)
 			}
 		}

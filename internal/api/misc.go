@@ -26,6 +26,8 @@ type companyBody struct {
 	// How to pay, printed on statements in each language.
 	HowToPayEN string `json:"how_to_pay_en"`
 	HowToPayES string `json:"how_to_pay_es"`
+	// A settlement counted further off than this needs a supervisor.
+	SettlementTolerance money.Amount `json:"settlement_tolerance"`
 }
 
 func (s *Server) companyGet(w http.ResponseWriter, r *http.Request) {

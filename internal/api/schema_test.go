@@ -67,6 +67,12 @@ func checkResponse(doc map[string]any, method, path string, status int, body []b
 	content, _ := res["content"].(map[string]any)
 	media, _ := content["application/json"].(map[string]any)
 	schema, _ := media["schema"].(map[string]any)
+	if pdf, ok := content["application/pdf"]; ok && pdf != nil && schema == nil {
+		if !bytes.HasPrefix(body, []byte("%PDF-")) {
+			return []string{where + ": documented as a PDF, and the body is not one"}
+		}
+		return nil
+	}
 	if schema == nil {
 		if len(bytes.TrimSpace(body)) > 0 {
 			return []string{where + ": a body where none is documented"}

@@ -26,6 +26,12 @@ type CollectionRequest struct {
 	// captured offline); the server's time when absent.
 	CollectedAt *time.Time `json:"collected_at,omitempty"`
 	DeviceID    string     `json:"device_id,omitempty"`
+	// Agent is who collected it, when the caller is not that agent (the
+	// administration keying in a paper receipt); an agent names only self.
+	Agent string `json:"agent,omitempty"`
+	// ReceiptNumber is the number a device printed offline, from its
+	// reserved blocks (with DeviceID); online collections get one here.
+	ReceiptNumber string `json:"receipt_number,omitempty"`
 }
 
 // AllocationRequest applies part of a collection to a document.
@@ -56,42 +62,9 @@ func allocations(reqs []AllocationRequest, cur money.Currency) ([]ledger.Allocat
 // documents or not (an advance payment). The customer's figures move in the
 // same transaction; a retry under the same key records nothing new.
 func (a *App) RecordCollection(ctx context.Context, actor auth.Actor, idem Idem, req CollectionRequest) (CollectionView, *Replay, error) {
-	if err := actor.Check(auth.RecordCollection); err != nil {
-		return CollectionView{}, nil, err
-	}
-	if strings.TrimSpace(req.CustomerID) == "" {
-		return CollectionView{}, nil, ruleInvalid("required", "customer_id", "customer_id is required")
-	}
-	if !req.Amount.Currency.Valid() {
-		return CollectionView{}, nil, ruleInvalid("required", "amount", "amount is required")
-	}
-	allocs, err := allocations(req.Allocations, req.Amount.Currency)
+	c, err := a.newCollection(ctx, actor, req)
 	if err != nil {
 		return CollectionView{}, nil, err
-	}
-	if _, err := a.Today(ctx); err != nil {
-		return CollectionView{}, nil, err
-	}
-	now := a.now()
-	collectedAt := now
-	if req.CollectedAt != nil && !req.CollectedAt.IsZero() {
-		collectedAt = *req.CollectedAt
-	}
-	if err := a.checkDates(ctx, collectedAt, req.Instrument, now); err != nil {
-		return CollectionView{}, nil, err
-	}
-	id, err := uuid.NewV7()
-	if err != nil {
-		return CollectionView{}, nil, err
-	}
-	c := ledger.Collection{
-		ID: id.String(), CustomerID: strings.TrimSpace(req.CustomerID), Amount: req.Amount, Instrument: req.Instrument,
-		State: ledger.Cleared, CollectedAt: collectedAt, RecordedAt: now, CollectedBy: actor.Name,
-		DeviceID: req.DeviceID, Allocations: allocs,
-	}
-	c.Instrument.Number, c.Instrument.Bank = strings.TrimSpace(c.Instrument.Number), strings.TrimSpace(c.Instrument.Bank)
-	if c.Instrument.Kind.ClearsLater() {
-		c.State = ledger.InHand
 	}
 	var view CollectionView
 	replay, err := a.run(ctx, actor, change{action: auth.RecordCollection, idem: idem, outcome: OutcomeCreated, device: c.DeviceID,
@@ -102,6 +75,10 @@ func (a *App) RecordCollection(ctx context.Context, actor auth.Actor, idem Idem,
 			}
 			docs, err := tx.Documents(ctx, docIDs(c.Allocations))
 			if err != nil {
+				return nil, ledger.Effects{}, err
+			}
+			c := c // decide may run again: the number is taken in this attempt's transaction
+			if c.ReceiptNumber, err = a.receiptNumberFor(ctx, tx, c, req.ReceiptNumber); err != nil {
 				return nil, ledger.Effects{}, err
 			}
 			ch, err := ledger.RecordCollection(acc.Customer, c, docs, asOf)
@@ -315,4 +292,75 @@ func source(actor auth.Actor, device string) string {
 		return actor.Source + " device=" + device
 	}
 	return actor.Source
+}
+
+// newCollection is the collection a request asks to record, checked for
+// what needs no ledger rows (dates, currencies, bounds).
+func (a *App) newCollection(ctx context.Context, actor auth.Actor, req CollectionRequest) (ledger.Collection, error) {
+	if err := actor.Check(auth.RecordCollection); err != nil {
+		return ledger.Collection{}, err
+	}
+	if strings.TrimSpace(req.CustomerID) == "" {
+		return ledger.Collection{}, ruleInvalid("required", "customer_id", "customer_id is required")
+	}
+	if !req.Amount.Currency.Valid() {
+		return ledger.Collection{}, ruleInvalid("required", "amount", "amount is required")
+	}
+	allocs, err := allocations(req.Allocations, req.Amount.Currency)
+	if err != nil {
+		return ledger.Collection{}, err
+	}
+	if _, err := a.Today(ctx); err != nil {
+		return ledger.Collection{}, err
+	}
+	now := a.now()
+	collectedAt := now
+	if req.CollectedAt != nil && !req.CollectedAt.IsZero() {
+		collectedAt = *req.CollectedAt
+	}
+	if err := a.checkDates(ctx, collectedAt, req.Instrument, now); err != nil {
+		return ledger.Collection{}, err
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return ledger.Collection{}, err
+	}
+	c := ledger.Collection{
+		ID: id.String(), CustomerID: strings.TrimSpace(req.CustomerID), Amount: req.Amount, Instrument: req.Instrument,
+		State: ledger.Cleared, CollectedAt: collectedAt, RecordedAt: now, CollectedBy: actor.Name,
+		DeviceID: strings.TrimSpace(req.DeviceID), Allocations: allocs,
+	}
+	if c.Agent, err = a.collectingAgent(ctx, actor, req.Agent); err != nil {
+		return ledger.Collection{}, err
+	}
+	if req.ReceiptNumber != "" && c.DeviceID == "" {
+		return ledger.Collection{}, ruleInvalid("required", "device_id", "a receipt number printed offline comes with the device_id that printed it")
+	}
+	c.Instrument.Number, c.Instrument.Bank = strings.TrimSpace(c.Instrument.Number), strings.TrimSpace(c.Instrument.Bank)
+	c.Instrument.Label = strings.TrimSpace(c.Instrument.Label)
+	if c.Instrument.Kind.ClearsLater() {
+		c.State = ledger.InHand
+	}
+	return c, nil
+}
+
+// CheckCollection tells whether RecordCollection would accept req now,
+// writing nothing: the record-collection page's confirmation step shows
+// the rule a request breaks before the agent confirms it.
+func (a *App) CheckCollection(ctx context.Context, actor auth.Actor, req CollectionRequest) error {
+	c, err := a.newCollection(ctx, actor, req)
+	if err != nil {
+		return err
+	}
+	return a.db.Read(ctx, func(tx *store.Tx) error {
+		acc, err := a.visibleAccount(ctx, tx, actor, c.CustomerID, false)
+		if err != nil {
+			return err
+		}
+		docs, err := tx.Documents(ctx, docIDs(c.Allocations))
+		if err != nil {
+			return err
+		}
+		return ledger.CheckNewCollection(acc.Customer, c, docs)
+	})
 }

@@ -38,6 +38,19 @@ func (a *App) SaveCompany(ctx context.Context, actor auth.Actor, c ledger.Compan
 	if err := ledger.CheckCompany(c); err != nil {
 		return err
 	}
+	if c.SettlementTolerance.Currency == "" && c.SettlementTolerance.Minor == 0 {
+		c.SettlementTolerance.Currency = c.Currency
+	}
+	if c.SettlementTolerance.Currency != c.Currency {
+		return &ledger.RuleError{Err: ledger.ErrCurrency, Code: "currency_mismatch", Field: "settlement_tolerance.currency",
+			Message: "the settlement tolerance is in the company's currency"}
+	}
+	if c.SettlementTolerance.Minor < 0 {
+		return ruleInvalid("amount_not_positive", "settlement_tolerance.amount", "the settlement tolerance is zero or more")
+	}
+	if err := ledger.CheckAmount("settlement_tolerance.amount", c.SettlementTolerance); err != nil {
+		return err
+	}
 	err = a.db.Write(ctx, func(tx *store.Tx) error {
 		// asOf is kept for an existing company: the calendar only moves
 		// forward, and Today refreshes the figures in the new zone.

@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"cobro/internal/auth"
+	"cobro/internal/civil"
+	"cobro/internal/money"
 	"cobro/internal/store"
 )
 
@@ -19,6 +22,18 @@ type Dashboard struct {
 	LatestCollections []CollectionView
 	Returned          []DocumentView
 	Summary           *Summary // management figures
+	// Field leads an agent's dashboard: overdue across the agent's
+	// customers, collected today, and what is not handed in yet.
+	Field *FieldTotals
+}
+
+// FieldTotals are an agent's totals for the day, in the company's currency.
+type FieldTotals struct {
+	Overdue        money.Amount
+	CollectedToday money.Amount
+	CollectedCount int64
+	NotHandedIn    []SettlementTotalView // by instrument
+	NotHandedTotal money.Amount
 }
 
 const dashboardRows = 10
@@ -56,6 +71,11 @@ func (a *App) Dashboard(ctx context.Context, actor auth.Actor) (Dashboard, error
 			d.TopRisks, err = list(tx, store.CustomerFilter{Sort: "risk"})
 			return err
 		case auth.Agent, auth.Supervisor:
+			if actor.Role == auth.Agent {
+				if d.Field, err = a.fieldTotals(ctx, tx, actor.Agent, today); err != nil {
+					return err
+				}
+			}
 			if d.TopOverdue, err = list(tx, store.CustomerFilter{Sort: "overdue", Overdue: true}); err != nil {
 				return err
 			}
@@ -107,4 +127,28 @@ func (a *App) Dashboard(ctx context.Context, actor auth.Actor) (Dashboard, error
 		d.Summary = &s
 	}
 	return d, nil
+}
+
+func (a *App) fieldTotals(ctx context.Context, tx *store.Tx, agent string, today civil.Date) (*FieldTotals, error) {
+	company, err := a.Company(ctx)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := a.Location(ctx)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Date(today.Year, today.Month, today.Day, 0, 0, 0, 0, loc)
+	f, err := tx.AgentFieldTotals(ctx, agent, string(company.Currency), start, start.AddDate(0, 0, 1))
+	if err != nil {
+		return nil, err
+	}
+	cur := company.Currency
+	out := &FieldTotals{Overdue: money.New(f.Overdue, cur), CollectedToday: money.New(f.CollectedToday.Amount, cur),
+		CollectedCount: f.CollectedToday.Count, NotHandedIn: []SettlementTotalView{}, NotHandedTotal: money.Zero(cur)}
+	for _, s := range f.NotHandedIn {
+		out.NotHandedIn = append(out.NotHandedIn, SettlementTotalView{Instrument: s.Instrument, Count: int(s.Count), Amount: money.New(s.Amount, cur)})
+		out.NotHandedTotal.Minor += s.Amount
+	}
+	return out, nil
 }

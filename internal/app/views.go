@@ -117,6 +117,7 @@ type CollectionView struct {
 	CollectedAt      time.Time               `json:"collected_at"`
 	RecordedAt       time.Time               `json:"recorded_at"`
 	CollectedBy      string                  `json:"collected_by"`
+	Agent            string                  `json:"agent,omitempty"`
 	DeviceID         string                  `json:"device_id,omitempty"`
 	ReceiptNumber    string                  `json:"receipt_number,omitempty"`
 	PendingInERP     bool                    `json:"pending_in_erp"`
@@ -131,7 +132,7 @@ func collectionView(c ledger.Collection) CollectionView {
 		ID: c.ID, CustomerID: c.CustomerID, Amount: c.Amount,
 		Unallocated: money.New(c.Amount.Minor-c.Allocated(), c.Amount.Currency),
 		Instrument:  c.Instrument, State: c.State, CollectedAt: c.CollectedAt.UTC(), RecordedAt: c.RecordedAt.UTC(),
-		CollectedBy: c.CollectedBy, DeviceID: c.DeviceID, ReceiptNumber: c.ReceiptNumber, PendingInERP: !c.Acked(),
+		CollectedBy: c.CollectedBy, Agent: c.Agent, DeviceID: c.DeviceID, ReceiptNumber: c.ReceiptNumber, PendingInERP: !c.Acked(),
 		Allocations: []AllocationView{}, VoidReason: c.VoidReason, ReturnedDocument: c.ReturnedDocument,
 	}
 	if c.Acked() {

@@ -90,6 +90,7 @@ func cmdCompany(ctx context.Context, e *env, args []string) error {
 	lang := fs.String("language", def.Language, "default language of documents: es or en")
 	howToPayEN := fs.String("how-to-pay-en", "", "how to pay, printed on statements in English")
 	howToPayES := fs.String("how-to-pay-es", "", "how to pay, printed on statements in Spanish")
+	tolerance := fs.String("settlement-tolerance", "", "how far an agent's settlement may be off before a supervisor must approve it (an amount, e.g. 5.00)")
 	since := fs.String("since", "", "YYYY-MM-DD: the company was set up then (collections may be dated from that day, 90 days back at most)")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -112,7 +113,16 @@ func cmdCompany(ctx context.Context, e *env, args []string) error {
 	}
 	defer done()
 	c := ledger.Company{Name: *name, TaxID: *taxID, Address: *address, Currency: cur, TimeZone: *tz, Language: *lang,
-		HowToPayEN: *howToPayEN, HowToPayES: *howToPayES}
+		HowToPayEN: *howToPayEN, HowToPayES: *howToPayES, SettlementTolerance: money.Zero(cur)}
+	if *tolerance != "" {
+		mark := money.MarkPoint
+		if money.Sniff(*tolerance) == money.CommaEvidence {
+			mark = money.MarkComma
+		}
+		if c.SettlementTolerance, err = money.Parse(*tolerance, cur, mark); err != nil || c.SettlementTolerance.Minor < 0 {
+			return fmt.Errorf("--settlement-tolerance: %q is not an amount of zero or more", *tolerance)
+		}
+	}
 	if err := a.SaveCompany(ctx, auth.System("cli"), c); err != nil {
 		return err
 	}

@@ -65,6 +65,7 @@ type Generated struct {
 	Documents     int // every document imported, paid or not
 	OpenDocuments int // with something open in the ERP
 	Collections   int
+	Settlements   int // the agents' weeks settled (verified) or handed in
 	Took          time.Duration
 }
 
@@ -131,6 +132,9 @@ func Seed(ctx context.Context, a *app.App, opt Options) (Generated, error) {
 	l := &loader{a: a, today: opt.Today}
 	if g.Collections, err = l.collections(ctx, d.visits); err != nil {
 		return g, err
+	}
+	if g.Settlements, err = l.settlements(ctx, civil.Of(setUp)); err != nil {
+		return g, fmt.Errorf("demo settlements: %w", err)
 	}
 	for _, u := range Users {
 		if err := a.AddUser(ctx, sys, u, Password); err != nil {

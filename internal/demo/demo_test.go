@@ -78,6 +78,29 @@ func TestDemoShape(t *testing.T) {
 		if g.Customers != n || g.Documents < 10*n || g.OpenDocuments < n || g.Collections < n/4 {
 			t.Errorf("generated %+v", g)
 		}
+		// The agents' past weeks are settled, last week's handed in, with one short count approved.
+		sts, err := a.Settlements(ctx, sys, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		states := map[ledger.SettlementState]int{}
+		approved := 0
+		for _, s := range sts {
+			states[s.State]++
+			if s.ApprovedBy != "" {
+				approved++
+			}
+		}
+		if g.Settlements == 0 || states[ledger.SettlementVerified] == 0 || states[ledger.SettlementSubmitted] == 0 || approved != 1 {
+			t.Errorf("settlements %d: %v, approved %d", g.Settlements, states, approved)
+		}
+		checkClean := func() {
+			vs, err := a.Check(ctx)
+			if err != nil || len(vs) > 0 {
+				t.Errorf("check after the demo: %v %+v", err, vs)
+			}
+		}
+		checkClean()
 		if st, err := demo.Inspect(ctx, a); err != nil || st != demo.Ready {
 			t.Errorf("inspect: %v %v", st, err)
 		}

@@ -288,9 +288,12 @@ func (r *Runner) Run(ctx context.Context) error {
 	tick := time.NewTicker(r.cfg.Poll)
 	defer tick.Stop()
 	var quiet quietLog // a database that is down is said once a minute, not at every poll
+	// more: the last claim found work, so a freed slot claims again at once.
+	// It is kept when no slot was free: a wake-up by a slot that was freed
+	// and filled again must not forget that work is waiting.
+	more := false
 	for {
 		r.schedule(ctx)
-		more := false
 		var retry <-chan time.Time
 		if free := cap(slots) - len(slots); free > 0 && ctx.Err() == nil {
 			claimed, err := r.claim(ctx, free)

@@ -45,13 +45,14 @@ const (
 	Transfer       Instrument = "transfer"
 	DirectDebit    Instrument = "direct_debit"
 	Card           Instrument = "card"
-	Other          Instrument = "other"
+	Bizum          Instrument = "bizum" // instant mobile payment, common in Spain
+	Other          Instrument = "other" // named by the collection's label
 )
 
 // ValidExpected reports whether i may be a document's expected instrument.
 func (i Instrument) ValidExpected() bool {
 	switch i {
-	case Cash, Cheque, PromissoryNote, Transfer, DirectDebit, Card, Other:
+	case Cash, Cheque, PromissoryNote, Transfer, DirectDebit, Card, Bizum, Other:
 		return true
 	}
 	return false
@@ -60,7 +61,7 @@ func (i Instrument) ValidExpected() bool {
 // ValidCollected reports whether a collection may be paid with i.
 func (i Instrument) ValidCollected() bool {
 	switch i {
-	case Cash, Cheque, PromissoryNote, Transfer, Card:
+	case Cash, Cheque, PromissoryNote, Transfer, Card, Bizum, Other:
 		return true
 	}
 	return false
@@ -190,6 +191,7 @@ type InstrumentDetail struct {
 	Number  string     `json:"number,omitempty"`  // cheque or promissory note number
 	Bank    string     `json:"bank,omitempty"`    // drawee bank
 	DueDate civil.Date `json:"due_date,omitzero"` // maturity of a cheque or promissory note
+	Label   string     `json:"label,omitempty"`   // what an instrument of kind other is
 }
 
 // Allocation is the part of a collection applied to one document.
@@ -212,6 +214,7 @@ type Collection struct {
 	CollectedAt   time.Time // the device's time
 	RecordedAt    time.Time // the server's time
 	CollectedBy   string
+	Agent         string // the agent who collected it ('' keyed in at the office for no agent)
 	DeviceID      string
 	ReceiptNumber string
 	// AckedAt is when the ERP acknowledged the collection; zero while it
@@ -289,6 +292,9 @@ type Company struct {
 	// each customer reads it in the statement's language.
 	HowToPayEN string
 	HowToPayES string
+	// SettlementTolerance is how far an agent's settlement may be off,
+	// counted against expected, before a supervisor must approve it.
+	SettlementTolerance money.Amount
 }
 
 // HowToPay is the company's payment instructions in lang ("en" or "es");

@@ -271,6 +271,12 @@ func TestCheckNewCollection(t *testing.T) {
 		{with(func(c *Collection) { c.Instrument.Kind = DirectDebit }), "bad_instrument", "instrument.kind", ErrInvalid},
 		{with(func(c *Collection) { c.Instrument.Kind = "" }), "bad_instrument", "instrument.kind", ErrInvalid},
 		{with(func(c *Collection) { c.Instrument.Kind = Cheque }), "required", "instrument.number", ErrInvalid},
+		{with(func(c *Collection) { c.Instrument = InstrumentDetail{Kind: Bizum} }), "", "", nil},
+		{with(func(c *Collection) { c.Instrument = InstrumentDetail{Kind: Other, Label: "gift voucher"} }), "", "", nil},
+		{with(func(c *Collection) { c.Instrument = InstrumentDetail{Kind: Other, Label: " "} }), "required", "instrument.label", ErrInvalid},
+		{with(func(c *Collection) {
+			c.Instrument = InstrumentDetail{Kind: Other, Label: strings.Repeat("x", MaxNameLen+1)}
+		}), "text_too_long", "instrument.label", ErrInvalid},
 		{with(func(c *Collection) { c.Instrument = InstrumentDetail{Kind: Cheque, Number: "  "} }), "required", "instrument.number", ErrInvalid},
 		{with(func(c *Collection) { c.Instrument = InstrumentDetail{Kind: PromissoryNote, Number: "P"} }), "required", "instrument.due_date", ErrInvalid},
 		{with(allocs(Allocation{"F9", 1, false})), "unknown_document", "allocations[0].document_id", ErrInvalid},
@@ -507,12 +513,12 @@ func TestKindsAndInstruments(t *testing.T) {
 	if Kind("receipt").Valid() || Kind("receipt").Owed() {
 		t.Error("unknown kind accepted")
 	}
-	for _, in := range []Instrument{Cash, Cheque, PromissoryNote, Transfer, Card} {
+	for _, in := range []Instrument{Cash, Cheque, PromissoryNote, Transfer, Card, Bizum, Other} {
 		if !in.ValidCollected() || !in.ValidExpected() {
 			t.Errorf("%s should be valid both ways", in)
 		}
 	}
-	for _, in := range []Instrument{DirectDebit, Other} {
+	for _, in := range []Instrument{DirectDebit} {
 		if in.ValidCollected() || !in.ValidExpected() {
 			t.Errorf("%s is expected, never collected", in)
 		}

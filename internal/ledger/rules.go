@@ -55,13 +55,19 @@ func CheckNewCollection(cust Customer, c Collection, docs map[string]Document) e
 func checkInstrument(in InstrumentDetail) error {
 	if !in.Kind.ValidCollected() {
 		return ruleErr(ErrInvalid, "bad_instrument", "instrument.kind",
-			"instrument must be one of cash, cheque, promissory_note, transfer, card (got %q)", in.Kind).WithValue(string(in.Kind))
+			"instrument must be one of cash, cheque, promissory_note, transfer, card, bizum, other (got %q)", in.Kind).WithValue(string(in.Kind))
+	}
+	if in.Kind == Other && strings.TrimSpace(in.Label) == "" {
+		return ruleErr(ErrInvalid, "required", "instrument.label", "an instrument of kind other needs its label")
 	}
 	if in.Kind.ClearsLater() && strings.TrimSpace(in.Number) == "" {
 		return ruleErr(ErrInvalid, "required", "instrument.number", "a %s needs its number", in.Kind)
 	}
 	if in.Kind == PromissoryNote && in.DueDate.IsZero() {
 		return ruleErr(ErrInvalid, "required", "instrument.due_date", "a promissory note needs its maturity date")
+	}
+	if err := checkTexts("instrument.label", in.Label, MaxNameLen); err != nil {
+		return err
 	}
 	return checkTexts("instrument.number", in.Number, MaxCodeLen, "instrument.bank", in.Bank, MaxNameLen)
 }
@@ -96,9 +102,13 @@ func checkAllocations(c Collection, add []Allocation, already int64, docs map[st
 			return err
 		}
 		if open := money.New(d.Open(), c.Amount.Currency); a.Amount > open.Minor {
+			name := d.Number // as the person knows the document
+			if name == "" {
+				name = d.ID
+			}
 			e := ruleErr(ErrOverAllocated, "allocation_exceeds_open", field+".amount",
-				"%s is more than the %s open on %s", plain(amount), plain(open), d.ID).WithValue(fmt.Sprint(a.Amount))
-			e.Args = []any{"amount", amount, "open", open, "document", d.ID}
+				"%s is more than the %s open on %s", plain(amount), plain(open), name).WithValue(fmt.Sprint(a.Amount))
+			e.Args = []any{"amount", amount, "open", open, "document", name}
 			return e
 		}
 		seen[a.DocumentID] = true

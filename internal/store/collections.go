@@ -16,13 +16,13 @@ import (
 
 const collectionCols = `id, customer_id, amount_minor, currency, instrument, instrument_number, instrument_bank,
 	instrument_due_date, state, collected_at, recorded_at, collected_by, device_id, COALESCE(receipt_number, ''),
-	erp_acked_at, void_reason, returned_document`
+	erp_acked_at, void_reason, returned_document, instrument_label, agent`
 
 func scanCollection(s interface{ Scan(...any) error }) (ledger.Collection, error) {
 	var c ledger.Collection
 	var cur, instr, due, state, collected, recorded, acked string
 	err := s.Scan(&c.ID, &c.CustomerID, &c.Amount.Minor, &cur, &instr, &c.Instrument.Number, &c.Instrument.Bank,
-		&due, &state, &collected, &recorded, &c.CollectedBy, &c.DeviceID, &c.ReceiptNumber, &acked, &c.VoidReason, &c.ReturnedDocument)
+		&due, &state, &collected, &recorded, &c.CollectedBy, &c.DeviceID, &c.ReceiptNumber, &acked, &c.VoidReason, &c.ReturnedDocument, &c.Instrument.Label, &c.Agent)
 	if err != nil {
 		return c, err
 	}
@@ -52,11 +52,11 @@ func (t *Tx) InsertCollection(ctx context.Context, c ledger.Collection, now time
 	}
 	_, err := t.exec(ctx, `INSERT INTO collections (id, customer_id, amount_minor, currency, allocated_minor, instrument,
 		instrument_number, instrument_bank, instrument_due_date, state, collected_at, recorded_at, collected_by, device_id,
-		receipt_number, erp_acked_at, void_reason, returned_document, updated_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)`,
+		receipt_number, erp_acked_at, void_reason, returned_document, updated_at, instrument_label, agent)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
 		c.ID, c.CustomerID, c.Amount.Minor, string(c.Amount.Currency), c.Allocated(), string(c.Instrument.Kind),
 		c.Instrument.Number, c.Instrument.Bank, c.Instrument.DueDate.String(), string(c.State), Stamp(c.CollectedAt),
-		Stamp(c.RecordedAt), c.CollectedBy, c.DeviceID, receipt, stampOrEmpty(c.AckedAt), c.VoidReason, c.ReturnedDocument, Stamp(now))
+		Stamp(c.RecordedAt), c.CollectedBy, c.DeviceID, receipt, stampOrEmpty(c.AckedAt), c.VoidReason, c.ReturnedDocument, Stamp(now), c.Instrument.Label, c.Agent)
 	if err != nil {
 		return fmt.Errorf("store: insert collection: %w", err)
 	}

@@ -16,7 +16,8 @@ import (
 // With share, the row is held against a concurrent calendar refresh until
 // the transaction ends, so figures deltas are computed for the right day.
 func (t *Tx) Company(ctx context.Context, share bool) (ledger.Company, civil.Date, error) {
-	q := `SELECT name, tax_id, address, currency, time_zone, language, how_to_pay_en, how_to_pay_es, figures_as_of FROM company WHERE id = 1`
+	q := `SELECT name, tax_id, address, currency, time_zone, language, how_to_pay_en, how_to_pay_es, figures_as_of,
+		settlement_tolerance_minor FROM company WHERE id = 1`
 	if share {
 		if err := t.holdDay(ctx, false); err != nil {
 			return ledger.Company{}, civil.Date{}, err
@@ -24,7 +25,8 @@ func (t *Tx) Company(ctx context.Context, share bool) (ledger.Company, civil.Dat
 	}
 	var c ledger.Company
 	var cur, asOf string
-	err := t.queryRow(ctx, q).Scan(&c.Name, &c.TaxID, &c.Address, &cur, &c.TimeZone, &c.Language, &c.HowToPayEN, &c.HowToPayES, &asOf)
+	err := t.queryRow(ctx, q).Scan(&c.Name, &c.TaxID, &c.Address, &cur, &c.TimeZone, &c.Language, &c.HowToPayEN, &c.HowToPayES, &asOf,
+		&c.SettlementTolerance.Minor)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, civil.Date{}, ErrNotFound
 	}
@@ -32,6 +34,7 @@ func (t *Tx) Company(ctx context.Context, share bool) (ledger.Company, civil.Dat
 		return c, civil.Date{}, fmt.Errorf("store: company: %w", err)
 	}
 	c.Currency = money.Currency(cur)
+	c.SettlementTolerance.Currency = c.Currency
 	d, err := civil.Parse(asOf)
 	if err != nil {
 		return c, civil.Date{}, fmt.Errorf("store: company figures_as_of: %w", err)
@@ -45,12 +48,15 @@ func (t *Tx) SaveCompany(ctx context.Context, c ledger.Company, asOf civil.Date)
 	if err := t.holdDay(ctx, true); err != nil {
 		return err
 	}
-	_, err := t.exec(ctx, `INSERT INTO company (id, name, tax_id, address, currency, time_zone, language, how_to_pay_en, how_to_pay_es, figures_as_of)
-		VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9)
+	_, err := t.exec(ctx, `INSERT INTO company (id, name, tax_id, address, currency, time_zone, language, how_to_pay_en, how_to_pay_es, figures_as_of,
+			settlement_tolerance_minor)
+		VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, tax_id = excluded.tax_id, address = excluded.address,
 			currency = excluded.currency, time_zone = excluded.time_zone, language = excluded.language,
-			how_to_pay_en = excluded.how_to_pay_en, how_to_pay_es = excluded.how_to_pay_es`,
-		c.Name, c.TaxID, c.Address, string(c.Currency), c.TimeZone, c.Language, c.HowToPayEN, c.HowToPayES, asOf.String())
+			how_to_pay_en = excluded.how_to_pay_en, how_to_pay_es = excluded.how_to_pay_es,
+			settlement_tolerance_minor = excluded.settlement_tolerance_minor`,
+		c.Name, c.TaxID, c.Address, string(c.Currency), c.TimeZone, c.Language, c.HowToPayEN, c.HowToPayES, asOf.String(),
+		c.SettlementTolerance.Minor)
 	if err != nil {
 		return fmt.Errorf("store: save company: %w", err)
 	}

@@ -1,13 +1,19 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 
+	"cobro/internal/app"
+	"cobro/internal/auth"
+	"cobro/internal/civil"
 	"cobro/internal/dbtest"
+	"cobro/internal/ledger"
+	"cobro/internal/money"
 	"cobro/internal/store"
 	"cobro/internal/web"
 )
@@ -38,12 +44,21 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"GET /jobs", "/jobs", []int{redirect, 403, 403, 200, 403}, false},
 		{"GET /users", "/users", []int{redirect, 403, 403, 200, 403}, false},
 		{"GET /alerts", "/alerts", []int{redirect, 200, 200, 200, 200}, true},
+		{"GET /customers/{id}/collect", "/customers/C-2/collect", []int{redirect, 404, 200, 200, 403}, false},
+		{"GET /settlements", "/settlements", []int{redirect, 200, 200, 200, 200}, false},
+		{"GET /settlements/{id}", "/settlements/{s2}", []int{redirect, 404, 200, 200, 200}, false},
+		{"GET /settlements/{id}/settlement.pdf", "/settlements/{s2}/settlement.pdf", []int{redirect, 404, 200, 200, 200}, false},
+		{"GET /settlements/{id}/settlement.csv", "/settlements/{s2}/settlement.csv", []int{redirect, 404, 200, 200, 200}, false},
+		{"GET /collections/{id}/receipt", "/collections/{c2}/receipt", []int{redirect, 404, 200, 200, 200}, false},
+		{"GET /collections/{id}/receipt.pdf", "/collections/{c2}/receipt.pdf", []int{redirect, 404, 200, 200, 200}, false},
 	}
 	posts := map[string]bool{"POST /login": true, "POST /logout": true, "POST /debts/lists": true, "POST /debts/lists/{id}/delete": true,
 		"POST /customers/{id}/share": true, "POST /customers/{id}/share/{link}/revoke": true,
 		"POST /users/{name}/disable": true, "POST /users/{name}/enable": true, "POST /users/{name}/password": true,
 		"POST /users/{name}/tokens/{token}/revoke": true, "POST /jobs/{id}/retry": true,
-		"POST /alerts/{id}/resolve": true}
+		"POST /alerts/{id}/resolve":    true,
+		"POST /customers/{id}/collect": true,                                          // TestCollectPage
+		"POST /settlements":            true, "POST /settlements/{id}/{action}": true} // TestSettlementPages
 	for _, p := range web.Patterns() {
 		if !posts[p] && !slices.ContainsFunc(pages, func(x page) bool { return x.pattern == p }) {
 			t.Errorf("page %s has no access check", p)
@@ -52,13 +67,25 @@ func TestEveryPageForEveryRole(t *testing.T) {
 	userPosts := []string{"/users/nobody/disable", "/users/nobody/enable", "/users/nobody/password", "/users/nobody/tokens/x/revoke"}
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		base := setup(t, db)
+		c2, _, err := lastApp.RecordCollection(context.Background(), auth.System("test"), app.Idem{Key: "c2", Hash: "c2"},
+			app.CollectionRequest{CustomerID: "C-2", Amount: money.New(1000, "EUR"), Instrument: ledger.InstrumentDetail{Kind: ledger.Cash}, Agent: "AG2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := civil.Date{Year: 2026, Month: 11, Day: 23}
+		s2, _, err := lastApp.DraftSettlement(context.Background(), auth.System("test"), app.Idem{Key: "s2", Hash: "s2"},
+			app.SettlementRequest{Agent: "AG2", From: day, To: day})
+		if err != nil {
+			t.Fatal(err)
+		}
 		for i, user := range []string{"", "ana", "sergio", "alba", "marta"} {
 			b := newBrowser(t, base)
 			if user != "" {
 				b.signIn(user, "correct horse battery")
 			}
 			for _, p := range pages {
-				status, body, h := b.get(p.path, "en")
+				path := strings.NewReplacer("{c2}", c2.ID, "{s2}", s2.ID).Replace(p.path)
+				status, body, h := b.get(path, "en")
 				if status != p.status[i] {
 					t.Errorf("%s as %q: %d, want %d", p.path, user, status, p.status[i])
 				}

@@ -11,7 +11,9 @@ import (
 
 	"cobro/internal/civil"
 	"cobro/internal/i18n"
+	"cobro/internal/ledger"
 	"cobro/internal/money"
+	"cobro/internal/pdf"
 )
 
 // funcs are the template helpers: formatting goes through i18n, so money
@@ -73,6 +75,8 @@ var funcs = template.FuncMap{
 	"list7": func(a, b, c, d, e, f, g string) []string { return []string{a, b, c, d, e, f, g} },
 	"list8": func(a, b, c, d, e, f, g, h string) []string { return []string{a, b, c, d, e, f, g, h} },
 	"when":  func(lang i18n.Lang, loc *time.Location, t time.Time) string { return i18n.DateTime(lang, t, loc) },
+	// instrumentText is an instrument with its details, as a receipt writes it.
+	"instrumentText": func(lang i18n.Lang, in ledger.InstrumentDetail) string { return pdf.ReceiptInstrument(lang, in) },
 	// rows passes a page's language and zone with a list to a shared table.
 	// Customer rows come rendered (see customerRowsHTML).
 	"rows": func(p page, rows any) map[string]any {

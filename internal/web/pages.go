@@ -54,6 +54,7 @@ type customerSheetData struct {
 	More        bool
 	Collections []app.CollectionView
 	ShareLinks  []app.ShareLinkView
+	Collected   *app.CollectionView // just recorded (?collected=ID)
 }
 
 // sheetDocuments bounds the open documents shown on a customer's sheet.
@@ -82,7 +83,8 @@ func (s *Server) customerSheet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := customerSheetData{Customer: c, More: docs.NextCursor != "", Collections: cols, Documents: []app.DocumentView{}, ShareLinks: links}
+	d := customerSheetData{Customer: c, More: docs.NextCursor != "", Collections: cols, Documents: []app.DocumentView{}, ShareLinks: links,
+		Collected: collectedView(s, r)}
 	for _, doc := range docs.Items {
 		if doc.AwaitingERP {
 			d.AwaitingERP = append(d.AwaitingERP, doc)

@@ -26,7 +26,7 @@ import (
 var cheap = auth.NewHasher(auth.HashParams{Memory: 64, Time: 1, Threads: 1}, 4)
 
 const customersJSON = `[
- {"customer_id": "C-1", "name": "Ferretería Núñez", "agent": "AG1", "currency": "EUR", "credit_limit": {"amount": 100000, "currency": "EUR"}},
+ {"customer_id": "C-1", "name": "Ferretería Núñez", "agent": "AG1", "currency": "EUR", "phone": "600 111 222", "credit_limit": {"amount": 100000, "currency": "EUR"}},
  {"customer_id": "C-2", "name": "Smith & Sons Ltd", "agent": "AG2", "currency": "EUR"}
 ]`
 
@@ -92,10 +92,14 @@ func (b *browser) signIn(name, password string) {
 	}
 }
 
+// lastApp is the app of the last setup, for tests that add rows of their own.
+var lastApp *app.App
+
 func setup(t *testing.T, db *store.DB) string {
 	ctx := context.Background()
 	now := func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }
 	a := app.New(db, app.WithClock(now), app.WithHasher(cheap))
+	lastApp = a
 	sys := auth.System("test")
 	if err := a.SaveCompany(ctx, sys, ledger.Company{Name: "Test S.L.", Currency: "EUR", TimeZone: "Europe/Madrid", Language: "es",
 		HowToPayEN: "Bank transfer quoting the invoice", HowToPayES: "Transferencia indicando la factura"}); err != nil {
