@@ -44,6 +44,7 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"GET /jobs", "/jobs", []int{redirect, 403, 403, 200, 403}, false},
 		{"GET /users", "/users", []int{redirect, 403, 403, 200, 403}, false},
 		{"GET /alerts", "/alerts", []int{redirect, 200, 200, 200, 200}, true},
+		{"GET /imports", "/imports", []int{redirect, 403, 403, 200, 403}, false},
 		{"GET /customers/{id}/collect", "/customers/C-2/collect", []int{redirect, 404, 200, 200, 403}, false},
 		{"GET /settlements", "/settlements", []int{redirect, 200, 200, 200, 200}, false},
 		{"GET /settlements/{id}", "/settlements/{s2}", []int{redirect, 404, 200, 200, 200}, false},
@@ -57,6 +58,7 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		"POST /users/{name}/disable": true, "POST /users/{name}/enable": true, "POST /users/{name}/password": true,
 		"POST /users/{name}/tokens/{token}/revoke": true, "POST /jobs/{id}/retry": true,
 		"POST /alerts/{id}/resolve":    true,
+		"POST /imports":                true,
 		"POST /customers/{id}/collect": true,                                          // TestCollectPage
 		"POST /settlements":            true, "POST /settlements/{id}/{action}": true} // TestSettlementPages
 	for _, p := range web.Patterns() {
