@@ -1,6 +1,7 @@
 package erpimport
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -61,4 +62,40 @@ func TestInspect(t *testing.T) {
 		in.Columns[0].Column != "credit_limit" || in.Columns[0].Samples[0] != `{"amount":100,"currency":"EUR"}` {
 		t.Fatalf("json: %v %+v", err, in)
 	}
+}
+
+// FuzzInspect: inspecting any file never panics, and whatever it reads
+// a column as is one of the kind's columns.
+func FuzzInspect(f *testing.F) {
+	f.Add(holdedExport, "documents", true)
+	f.Add("Informe\n\ncustomer_id,name,currency\nC-1,Ana,EUR\n", "customers", false)
+	f.Add("document_id;paid_on;amount\nF-1;03/04/2026;1.234,56\n", "payments", false)
+	f.Add(`[{"customer_id":"C-1","name":{"x":1}}]`, "customers", false)
+	f.Fuzz(func(t *testing.T, file, kind string, preset bool) {
+		opt := Options{File: "f.csv", Language: "es", CompanyCurrency: "EUR"}
+		if strings.HasPrefix(file, "[") {
+			opt.File = "f.json"
+		}
+		if preset {
+			name, err := GuessPreset(strings.NewReader(file), opt, kind)
+			if err == nil && name != "" {
+				if opt.Mapping, err = LoadPreset(name); err != nil {
+					t.Fatalf("guessed preset %q does not load: %v", name, err)
+				}
+			}
+		}
+		in, err := Inspect(strings.NewReader(file), opt, kind)
+		if err != nil {
+			return
+		}
+		all, _, _, _ := Columns(kind)
+		for _, c := range in.Columns {
+			if c.Column != "" && !slices.Contains(all, c.Column) {
+				t.Fatalf("column %q read as %q, not a column of %s", c.Name, c.Column, kind)
+			}
+			if len(c.Samples) > sampleRows {
+				t.Fatalf("%d samples", len(c.Samples))
+			}
+		}
+	})
 }
