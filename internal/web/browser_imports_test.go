@@ -53,6 +53,9 @@ func TestBrowserImportPage(t *testing.T) {
 			if fixed == mapping {
 				t.Fatalf("the mapping does not read Contacto as the customer:\n%s", mapping)
 			}
+			// The old report goes, so that the wait below is for the new page's.
+			_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('report').remove(), true`))
+			must(t, err)
 			must(t, chromedp.Do(ctx,
 				chromedp.SetValue(`textarea[name=mapping]`, fixed),
 				chromedp.SetUploadFiles(`input[name=file]`, []string{file}),
