@@ -1,6 +1,7 @@
 package erpimport
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -98,4 +99,22 @@ func FuzzInspect(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestInspectXLSX: a workbook's sheets are listed, the one asked for is
+// read, its header found below a blank row.
+func TestInspectXLSX(t *testing.T) {
+	data := workbook(t, map[string]map[int][]any{
+		"Resumen":  {1: {"Informe de clientes"}},
+		"Clientes": {2: {"Customer ID", "Name", "Currency", "Credit Limit"}, 3: {"C-1", "Bar", "EUR", 1500}, 4: {"C-2", "Pub", "EUR", "2.000,50"}},
+	}, "Resumen", "Clientes")
+	in, err := Inspect(bytes.NewReader(data), Options{File: "c.xlsx", Sheet: "Clientes"}, "customers")
+	if err != nil || in.Problem != nil || in.Sheet != "Clientes" || strings.Join(in.Sheets, ",") != "Resumen,Clientes" ||
+		in.HeaderRow != 2 || in.Decimal != "comma" || in.Columns[3].Column != "credit_limit" || strings.Join(in.Columns[3].Samples, "|") != "1500|2.000,50" {
+		t.Fatalf("%v %+v", err, in)
+	}
+	in, err = Inspect(bytes.NewReader(data), Options{File: "c.xlsx"}, "customers")
+	if err != nil || in.Sheet != "Resumen" || in.Problem == nil || in.Problem.Code != "missing_column" {
+		t.Fatalf("first sheet: %v %+v", err, in)
+	}
 }
