@@ -111,3 +111,24 @@ func clipTo(s string, n int) string {
 	}
 	return s[:cut] + "…"
 }
+
+// Params are what the message's template is filled with, so that a row
+// error kept as JSON (Line, Column, Value, Code, Message) can be made
+// again with RestoreRowError and read in another language.
+func (e *RowError) Params() []string { return e.args }
+
+// RestoreRowError makes again a row error that was kept (see Params).
+func RestoreRowError(file string, line int, column, value, code, message string, params []string) *RowError {
+	return &RowError{File: file, Line: line, Column: column, Value: value, Code: code, Message: message, args: params}
+}
+
+// Reason is why the row was rejected in lang, without its file, row and
+// column (a report lists those apart).
+func (e *RowError) Reason(lang string) string {
+	if isSpanish(lang) {
+		if msg, ok := render(lang, e.Code, e.Value, e.args); ok {
+			return msg
+		}
+	}
+	return e.Message
+}

@@ -25,31 +25,31 @@ import (
 // spaces, '_' and '-'.
 type Mapping struct {
 	// Columns maps a file's header to a canonical column.
-	Columns map[string]string `json:"columns"`
+	Columns map[string]string `json:"columns,omitempty"`
 	// Values maps, per canonical column, the file's codes to values cobro
 	// reads, before the row is checked.
-	Values map[string]map[string]string `json:"values"`
+	Values map[string]map[string]string `json:"values,omitempty"`
 	// Decimal is "comma" or "point"; "" or "auto" detects it.
-	Decimal string `json:"decimal"`
+	Decimal string `json:"decimal,omitempty"`
 	// DateFormat is one of DateFormats, or "" or "auto" to detect it.
-	DateFormat string `json:"date_format"`
+	DateFormat string `json:"date_format,omitempty"`
 	// HeaderRow is the header's row number (1 = the first line); 0 finds
 	// it: the first row holding the required columns.
-	HeaderRow int `json:"header_row"`
+	HeaderRow int `json:"header_row,omitempty"`
 	// Constants give a canonical column the file lacks a value, or its
 	// blank cells a default.
-	Constants map[string]string `json:"constants"`
+	Constants map[string]string `json:"constants,omitempty"`
 	// Sums compute a canonical amount as the sum of file columns, each
 	// negated when written "-Column".
-	Sums map[string][]string `json:"sums"`
+	Sums map[string][]string `json:"sums,omitempty"`
 	// SkipWhen skips the rows whose file column matches one of the
 	// patterns (case- and accent-insensitive, '*' any text).
-	SkipWhen map[string][]string `json:"skip_when"`
+	SkipWhen map[string][]string `json:"skip_when,omitempty"`
 	// Lines, when set, reads rows with the same document_id as the lines
 	// of one document.
-	Lines *Lines `json:"lines"`
+	Lines *Lines `json:"lines,omitempty"`
 	// About says what export a preset reads; free text.
-	About string `json:"about"`
+	About string `json:"about,omitempty"`
 
 	columns   map[string]string            // folded header → canonical column
 	values    map[string]map[string]string // canonical column → folded code → value

@@ -190,6 +190,11 @@ func (s *Server) signedIn(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		if r.Method == http.MethodPost {
+			if r.ContentLength > maxPostBody {
+				http.Error(w, i18n.T(s.lang(r, &sess), "imports.too_large"), http.StatusRequestEntityTooLarge)
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, maxPostBody)
 			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRFToken)) != 1 {
 				http.Error(w, i18n.T(s.lang(r, &sess), "web.csrf_failed"), http.StatusForbidden)
 				return
