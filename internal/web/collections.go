@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"cobro/internal/app"
-	"cobro/internal/auth"
 	"cobro/internal/civil"
 	"cobro/internal/i18n"
 	"cobro/internal/money"
@@ -163,9 +162,4 @@ func (s *Server) collectionAct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/collections/"+url.PathEscape(id)+"/receipt", http.StatusSeeOther)
-}
-
-// canActOn are the actions a user may take on collections, for the pages.
-func canActOn(a auth.Actor) map[string]bool {
-	return map[string]bool{"void": a.Can(auth.VoidCollection), "settle": a.Can(auth.SettleInstrument)}
 }
