@@ -20,7 +20,7 @@ var ranks = map[string]int{
 	// pure rules on the domain; readers of files; printed documents
 	"internal/credit": 2, "internal/dunning": 2, "internal/matching": 2,
 	"internal/erpimport": 2, "internal/bankfile": 2,
-	"internal/pdf": 2, "internal/notify": 2,
+	"internal/pdf": 2, "internal/notify": 2, "internal/delivery": 2,
 	// all SQL
 	"internal/store": 3,
 	// the use cases; the test harness that opens databases
