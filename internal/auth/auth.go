@@ -51,14 +51,17 @@ const (
 	ReadJobs         Action = "jobs.read"  // the background jobs' page
 	RetryJob         Action = "jobs.retry" // queue a dead job again
 	ResolveAlert     Action = "alerts.resolve"
+	ReadOutbox       Action = "outbox.read"      // the outbox page: events for the ERP, their delivery
+	ResendOutbox     Action = "outbox.resend"    // send a delivered or dead event again
+	ConfigureOutbox  Action = "outbox.configure" // where events go: the webhook and its secret, the CSV folder
 )
 
 var grants = map[Role][]Action{
-	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert},
+	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert, ReadOutbox, ResendOutbox, ConfigureOutbox},
 	Integration:    {ReadLedger, Import, RecordCollection, AckCollection, ReadConflicts},
 	Agent:          {ReadLedger, RecordCollection},
 	Supervisor:     {ReadLedger, RecordCollection, ReadConflicts, ResolveAlert},
-	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert},
+	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert, ReadOutbox, ResendOutbox, ConfigureOutbox},
 	Management:     {ReadLedger, ReadConflicts},
 }
 

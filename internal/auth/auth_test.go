@@ -17,12 +17,12 @@ func TestGrants(t *testing.T) {
 		may   []Action
 		mayNt []Action
 	}{
-		{Admin, append([]Action{ReadLedger, ManageCompany, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert}, moneyActions...), nil},
-		{Integration, []Action{ReadLedger, Import, RecordCollection, AckCollection}, []Action{VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadJobs, RetryJob, ResolveAlert}},
-		{Agent, []Action{ReadLedger, RecordCollection}, []Action{Import, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert}},
-		{Supervisor, []Action{ReadLedger, RecordCollection, ReadConflicts, ResolveAlert}, []Action{Import, VoidCollection, ManageCompany, ManageUsers, ReadJobs, RetryJob}},
-		{Administration, append([]Action{ReadLedger, ReadConflicts, ManageUsers, ReadJobs, RetryJob, ResolveAlert}, moneyActions...), []Action{ManageCompany}},
-		{Management, []Action{ReadLedger, ReadConflicts}, append([]Action{ManageCompany, ManageUsers, ReadJobs, RetryJob, ResolveAlert}, moneyActions...)},
+		{Admin, append([]Action{ReadLedger, ManageCompany, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert, ReadOutbox, ResendOutbox, ConfigureOutbox}, moneyActions...), nil},
+		{Integration, []Action{ReadLedger, Import, RecordCollection, AckCollection}, []Action{VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadJobs, RetryJob, ResolveAlert, ReadOutbox, ResendOutbox, ConfigureOutbox}},
+		{Agent, []Action{ReadLedger, RecordCollection}, []Action{Import, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert, ReadOutbox, ResendOutbox, ConfigureOutbox}},
+		{Supervisor, []Action{ReadLedger, RecordCollection, ReadConflicts, ResolveAlert}, []Action{Import, VoidCollection, ManageCompany, ManageUsers, ReadJobs, RetryJob, ReadOutbox, ResendOutbox, ConfigureOutbox}},
+		{Administration, append([]Action{ReadLedger, ReadConflicts, ManageUsers, ReadJobs, RetryJob, ResolveAlert, ReadOutbox, ResendOutbox, ConfigureOutbox}, moneyActions...), []Action{ManageCompany}},
+		{Management, []Action{ReadLedger, ReadConflicts}, append([]Action{ManageCompany, ManageUsers, ReadJobs, RetryJob, ResolveAlert, ReadOutbox, ResendOutbox, ConfigureOutbox}, moneyActions...)},
 		{Role("nobody"), nil, append([]Action{ReadLedger}, moneyActions...)},
 	} {
 		a := Actor{Name: "x", Role: c.role}

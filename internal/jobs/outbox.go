@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"cobro/internal/app"
 	"cobro/internal/delivery"
 	"cobro/internal/store"
 )
@@ -21,7 +22,7 @@ const KindOutbox = "outbox.deliver"
 // with jitter: 30 s–6 h between attempts, about a day in all), then it
 // is dead until a person resends it.
 const (
-	OutboxMaxAttempts = 12
+	OutboxMaxAttempts = app.OutboxMaxAttempts
 	OutboxInterval    = 5 * time.Second
 	outboxBatch       = 20
 	// outboxLease outlasts a batch whose every webhook times out.

@@ -42,6 +42,8 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"GET /debts/export/{format}", "/debts/export/csv", []int{redirect, 200, 200, 200, 200}, true},
 		{"GET /s/{token}", "/s/not-a-link", []int{404, 404, 404, 404, 404}, false},
 		{"GET /jobs", "/jobs", []int{redirect, 403, 403, 200, 403}, false},
+		{"GET /outbox", "/outbox", []int{redirect, 403, 403, 200, 403}, false},
+		{"GET /outbox/{id}", "/outbox/no-such-event", []int{redirect, 403, 403, 404, 403}, false},
 		{"GET /users", "/users", []int{redirect, 403, 403, 200, 403}, false},
 		{"GET /alerts", "/alerts", []int{redirect, 200, 200, 200, 200}, true},
 		{"GET /imports", "/imports", []int{redirect, 403, 403, 200, 403}, false},
@@ -63,7 +65,8 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		"POST /imports":                true,
 		"POST /customers/{id}/collect": true,                                          // TestCollectPage
 		"POST /settlements":            true, "POST /settlements/{id}/{action}": true, // TestSettlementPages
-		"POST /collections/{id}/{action}": true} // TestCollectionsLive
+		"POST /collections/{id}/{action}": true,                                                              // TestCollectionsLive
+		"POST /outbox/{id}/resend":        true, "POST /outbox/destination": true, "POST /outbox/test": true} // TestOutboxPage
 	for _, p := range web.Patterns() {
 		if !posts[p] && !slices.ContainsFunc(pages, func(x page) bool { return x.pattern == p }) {
 			t.Errorf("page %s has no access check", p)

@@ -75,6 +75,7 @@ var funcs = template.FuncMap{
 	"list7": func(a, b, c, d, e, f, g string) []string { return []string{a, b, c, d, e, f, g} },
 	"list8": func(a, b, c, d, e, f, g, h string) []string { return []string{a, b, c, d, e, f, g, h} },
 	"when":  func(lang i18n.Lang, loc *time.Location, t time.Time) string { return i18n.DateTime(lang, t, loc) },
+	"topic": topicLabel,
 	// list is its arguments, for a template's fixed choices.
 	"list": func(xs ...string) []string { return xs },
 	// instrumentText is an instrument with its details, as a receipt writes it.
