@@ -19,7 +19,7 @@ const KindOutbox = "outbox.deliver"
 
 // Outbox delivery: an event is tried OutboxMaxAttempts times, waiting
 // OutboxBackoff between attempts (30 s, 1 min, 2 min … capped at 6 h, each
-// with jitter: 30 s–6 h between attempts, about a day in all), then it
+// with jitter: 12 attempts over 7 to 15 hours), then it
 // is dead until a person resends it.
 const (
 	OutboxMaxAttempts = app.OutboxMaxAttempts
