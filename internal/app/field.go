@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"cobro/internal/auth"
@@ -49,7 +50,7 @@ func (a *App) FieldSnapshot(ctx context.Context, actor auth.Actor) (FieldData, e
 		return FieldData{}, err
 	}
 	if actor.Role != auth.Agent || actor.Agent == "" {
-		return FieldData{}, ruleInvalid("agents_only", "agent", "the field app keeps an agent's own customers: sign in as an agent")
+		return FieldData{}, fmt.Errorf("the field app keeps an agent's own customers: %w", auth.ErrForbidden)
 	}
 	today, err := a.Today(ctx)
 	if err != nil {
