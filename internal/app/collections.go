@@ -32,6 +32,11 @@ type CollectionRequest struct {
 	// ReceiptNumber is the number a device printed offline, from its
 	// reserved blocks (with DeviceID); online collections get one here.
 	ReceiptNumber string `json:"receipt_number,omitempty"`
+	// Offline marks a collection captured without network and synced
+	// later: the money was received and its receipt handed over, so a debt
+	// paid meanwhile by other means does not refuse it (see
+	// ledger.ClipToOpen).
+	Offline bool `json:"offline,omitempty"`
 }
 
 // AllocationRequest applies part of a collection to a document.
@@ -81,9 +86,19 @@ func (a *App) RecordCollection(ctx context.Context, actor auth.Actor, idem Idem,
 			if c.ReceiptNumber, err = a.receiptNumberFor(ctx, tx, c, req.ReceiptNumber); err != nil {
 				return nil, ledger.Effects{}, err
 			}
+			var unapplied int64
+			if req.Offline {
+				c, unapplied = ledger.ClipToOpen(c, docs)
+			}
 			ch, err := ledger.RecordCollection(acc.Customer, c, docs, asOf)
 			if err != nil {
 				return nil, ledger.Effects{}, err
+			}
+			if unapplied > 0 {
+				ch.Effects.Alerts = append(ch.Effects.Alerts, ledger.Alert{Kind: ledger.TopicOfflineUnapplied,
+					CustomerID: c.CustomerID, Agent: c.Agent, Entity: "collection", EntityID: c.ID,
+					Detail: map[string]any{"receipt": c.ReceiptNumber, "unapplied": money.New(unapplied, c.Amount.Currency),
+						"amount": c.Amount}})
 			}
 			if err := a.writeCollection(ctx, tx, ch); err != nil {
 				return nil, ledger.Effects{}, err

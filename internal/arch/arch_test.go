@@ -16,7 +16,7 @@ var ranks = map[string]int{
 	"internal/money": 0, "internal/civil": 0, "internal/auth": 0, "internal/export": 0, "internal/config": 0, "internal/proxy": 0,
 	"internal/arch": 0,
 	// the domain, and the catalogue that words it
-	"internal/ledger": 1, "internal/i18n": 1,
+	"internal/ledger": 1, "internal/i18n": 1, "internal/jsonin": 1,
 	// pure rules on the domain; readers of files; printed documents
 	"internal/credit": 2, "internal/dunning": 2, "internal/matching": 2,
 	"internal/erpimport": 2, "internal/bankfile": 2,

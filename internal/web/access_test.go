@@ -56,6 +56,9 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"GET /settlements/{id}/settlement.csv", "/settlements/{s2}/settlement.csv", []int{redirect, 404, 200, 200, 200}, false},
 		{"GET /collections/{id}/receipt", "/collections/{c2}/receipt", []int{redirect, 404, 200, 200, 200}, false},
 		{"GET /collections/{id}/receipt.pdf", "/collections/{c2}/receipt.pdf", []int{redirect, 404, 200, 200, 200}, false},
+		{"GET /field", "/field", []int{redirect, 200, 403, 403, 403}, false},
+		{"GET /field/data", "/field/data", []int{redirect, 200, 403, 403, 403}, true},
+		{"GET /sw.js", "/sw.js", []int{200, 200, 200, 200, 200}, false},
 	}
 	posts := map[string]bool{"POST /login": true, "POST /logout": true, "POST /debts/lists": true, "POST /debts/lists/{id}/delete": true,
 		"POST /customers/{id}/share": true, "POST /customers/{id}/share/{link}/revoke": true,
@@ -65,8 +68,9 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		"POST /imports":                true,
 		"POST /customers/{id}/collect": true,                                          // TestCollectPage
 		"POST /settlements":            true, "POST /settlements/{id}/{action}": true, // TestSettlementPages
-		"POST /collections/{id}/{action}": true,                                                              // TestCollectionsLive
-		"POST /outbox/{id}/resend":        true, "POST /outbox/destination": true, "POST /outbox/test": true} // TestOutboxPage
+		"POST /collections/{id}/{action}": true,                                                                    // TestCollectionsLive
+		"POST /field/devices":             true, "POST /field/devices/{id}/blocks": true, "POST /field/sync": true, // TestFieldSync
+		"POST /outbox/{id}/resend": true, "POST /outbox/destination": true, "POST /outbox/test": true} // TestOutboxPage
 	for _, p := range web.Patterns() {
 		if !posts[p] && !slices.ContainsFunc(pages, func(x page) bool { return x.pattern == p }) {
 			t.Errorf("page %s has no access check", p)

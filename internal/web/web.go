@@ -186,6 +186,13 @@ func (s *Server) signedIn(h http.HandlerFunc) http.HandlerFunc {
 				s.serverError(w, r, err)
 				return
 			}
+			if wantsJSON(r) {
+				// The field app's requests: a redirect to a page would read
+				// as success; the app asks the agent to sign in again.
+				fieldJSON(w, http.StatusUnauthorized, map[string]any{"code": "signed_out",
+					"message": i18n.T(s.lang(r, nil), "field.sign_in_again")})
+				return
+			}
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
@@ -195,13 +202,24 @@ func (s *Server) signedIn(h http.HandlerFunc) http.HandlerFunc {
 				return
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, maxPostBody)
-			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRFToken)) != 1 {
+			// A form carries the token as a field, the field app's JSON
+			// requests as a header.
+			token := r.Header.Get("X-CSRF-Token")
+			if token == "" {
+				token = r.PostFormValue("csrf")
+			}
+			if subtle.ConstantTimeCompare([]byte(token), []byte(sess.CSRFToken)) != 1 {
 				http.Error(w, i18n.T(s.lang(r, &sess), "web.csrf_failed"), http.StatusForbidden)
 				return
 			}
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), sessionKey, sess)))
 	}
+}
+
+// wantsJSON reports a request of the field app, which reads JSON answers.
+func wantsJSON(r *http.Request) bool {
+	return strings.HasPrefix(r.Header.Get("Accept"), "application/json")
 }
 
 func sessionOf(r *http.Request) *app.Session {

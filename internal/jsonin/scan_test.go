@@ -1,4 +1,4 @@
-package api
+package jsonin
 
 import (
 	"errors"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestScanJSON(t *testing.T) {
+func TestScan(t *testing.T) {
 	for _, c := range []struct {
 		body, code, field string
 	}{
@@ -26,25 +26,25 @@ func TestScanJSON(t *testing.T) {
 		{`{"a": 1,`, "", ""}, // bad JSON: the decoder says so
 		{``, "", ""},
 	} {
-		err := scanJSON([]byte(c.body))
-		var ae *apiError
+		err := Scan([]byte(c.body))
+		var ae *Error
 		switch {
 		case c.code == "" && err != nil:
 			t.Errorf("%s: %v", c.body, err)
-		case c.code != "" && (!errors.As(err, &ae) || ae.code != c.code || ae.field != c.field):
+		case c.code != "" && (!errors.As(err, &ae) || ae.Code != c.code || ae.Field != c.field):
 			t.Errorf("%s: %v, want %s at %q", c.body, err, c.code, c.field)
 		}
 	}
 }
 
-// Whatever the bytes, scanJSON neither panics nor refuses JSON without a
+// Whatever the bytes, Scan neither panics nor refuses JSON without a
 // repeated key or a large amount.
-func FuzzScanJSON(f *testing.F) {
+func FuzzScan(f *testing.F) {
 	for _, s := range []string{`{"a":[1,{"b":2}]}`, `[[[]]]`, `{"amount":{"amount":1,"currency":"EUR"}}`, `{"a":1,"a":1}`, `{`, `]`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		err := scanJSON(b)
+		err := Scan(b)
 		if err != nil && !strings.Contains(string(b), `"`) {
 			t.Fatalf("%q: refused without any key: %v", b, err)
 		}
