@@ -96,8 +96,13 @@ func (b *browser) signIn(name, password string) {
 var lastApp *app.App
 
 func setup(t *testing.T, db *store.DB) string {
+	return setupAt(t, db, func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) })
+}
+
+// setupAt is setup on the clock now (a browser test whose page keeps the
+// browser's time needs the real one).
+func setupAt(t *testing.T, db *store.DB, now func() time.Time) string {
 	ctx := context.Background()
-	now := func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }
 	a := app.New(db, app.WithClock(now), app.WithHasher(cheap))
 	lastApp = a
 	sys := auth.System("test")

@@ -31,13 +31,12 @@
       else if (k === 'text') el.textContent = v;
       else el.setAttribute(k, v === true ? '' : v);
     });
-    for (var i = 2; i < arguments.length; i++) {
-      var c = arguments[i];
-      if (c === null || c === undefined || c === false) continue;
-      (Array.isArray(c) ? c : [c]).forEach(function (x) {
-        if (x !== null && x !== undefined && x !== false) el.append(x instanceof Node ? x : document.createTextNode(String(x)));
-      });
-    }
+    var add = function (x) {
+      if (x === null || x === undefined || x === false) return;
+      if (Array.isArray(x)) x.forEach(add);
+      else el.append(x instanceof Node ? x : document.createTextNode(String(x)));
+    };
+    for (var i = 2; i < arguments.length; i++) add(arguments[i]);
     return el;
   }
 
@@ -202,21 +201,28 @@
   // online does what needs the network: the device's numbers, sending what
   // is queued, a fresh copy of the book.
   function online() {
-    if (st.busy) return Promise.resolve();
+    if (st.busy) { st.again = true; return Promise.resolve(); } // the signal came back mid-way: once more after
     st.busy = true;
+    st.again = false;
     return ensureDevice()
       .then(function () { return S.sync(user); })
       .then(function () { return refresh(); })
       .then(function () { return S.prune(user); })
-      .then(function () { st.online = true; st.error = ''; })
+      .then(function () { st.online = true; st.error = ''; st.retry = 0; })
       .catch(function (e) {
         if (e && e.status === 401) st.error = t('field.sign_in_again');
         else if (e && e.status) st.error = e.message;
-        else st.online = false; // no network: nothing to say but that
+        else {
+          st.online = false; // no network: nothing to say but that
+          // The signal may be back already, or come and go: try again soon.
+          st.retry = Math.min((st.retry || 1) * 2, 30);
+          if (navigator.onLine) setTimeout(online, st.retry * 1000);
+        }
       })
       .then(function () { st.busy = false; return load(); })
       .then(function () {
         S.showCount();
+        if (st.again) setTimeout(online, 0);
         // A form being filled in stays as it is; other views show the news.
         if (route().kind === 'c' && view.querySelector('form, .confirm')) status();
         else render();
@@ -282,8 +288,8 @@
         return h('li', { class: 'card' + (c.overdue.amount > 0 ? ' over' : '') },
           h('a', { href: '#c=' + encodeURIComponent(c.id), class: 'cust' }, c.name), ' ', h('span', { class: 'sub' }, c.id),
           h('dl', { class: 'counts' },
-            h('dt', {}, W['fig.balance'] || 'Balance'), h('dd', { class: 'num' }, m(c.balance)),
-            h('dt', {}, W['fig.overdue'] || 'Overdue'), h('dd', { class: 'num' + (c.overdue.amount > 0 ? ' bad' : '') }, m(c.overdue))));
+            h('dt', {}, t('field.fig_balance')), h('dd', { class: 'num' }, m(c.balance)),
+            h('dt', {}, t('field.fig_overdue')), h('dd', { class: 'num' + (c.overdue.amount > 0 ? ' bad' : '') }, m(c.overdue))));
       }) : [h('li', { class: 'empty' }, t('field.no_customers'))]);
     }
     view.append(h('div', { class: 'filters' }, box), list);
@@ -310,8 +316,8 @@
     root.querySelector('#field-title').textContent = c.name;
     root.querySelector('#field-crumbs').append(h('a', { href: '#' }, t('field.title')));
     view.append(h('dl', { class: 'counts figures', id: 'field-figures' },
-      h('dt', {}, W['fig.balance'] || 'Balance'), h('dd', { class: 'num' }, m(c.balance)),
-      h('dt', {}, W['fig.overdue'] || 'Overdue'), h('dd', { class: 'num' + (c.overdue.amount > 0 ? ' bad' : '') }, m(c.overdue)),
+      h('dt', {}, t('field.fig_balance')), h('dd', { class: 'num' }, m(c.balance)),
+      h('dt', {}, t('field.fig_overdue')), h('dd', { class: 'num' + (c.overdue.amount > 0 ? ' bad' : '') }, m(c.overdue)),
       c.unallocated.amount ? [h('dt', {}, t('field.advance')), h('dd', { class: 'num' }, m(c.unallocated))] : null));
     var cur = c.currency;
     var docs = c.documents.slice().sort(function (a, b) { return a.due_date < b.due_date ? -1 : a.due_date > b.due_date ? 1 : (a.number < b.number ? -1 : 1); });
@@ -414,6 +420,7 @@
           allocations: res.allocations, collected_at: new Date().toISOString(), device_id: '', receipt_number: '' }
       };
       S.record(user, item).then(function (saved) {
+        st.items.push(saved);
         location.hash = 'r=' + encodeURIComponent(saved.id);
         return load().then(function () { S.showCount(); render(); if (navigator.onLine) online(); });
       }).catch(function (e) {
@@ -434,7 +441,7 @@
 
   function receipt(id) {
     var it = st.items.find(function (x) { return x.id === id; });
-    if (!it) { location.hash = ''; return; }
+    if (!it) { view.append(h('p', {}, h('a', { href: '#' }, t('field.title')))); return; }
     var rq = it.request, cur = rq.amount.currency, allocated = 0;
     it.lines.forEach(function (l) { allocated += l.amount; });
     root.querySelector('#field-title').textContent = t('field.receipt') + ' ' + it.receipt_number;
