@@ -113,6 +113,20 @@ func (s *Server) collectionReturn(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// collectionHandIn: the cheque or promissory note reached the office.
+func (s *Server) collectionHandIn(w http.ResponseWriter, r *http.Request) {
+	s.action(w, r, nil, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
+		return s.app.MoveInstrument(r.Context(), actorOf(r), k, r.PathValue("id"), ledger.HandedIn)
+	})
+}
+
+// collectionDeposit: the cheque or promissory note was deposited at the bank.
+func (s *Server) collectionDeposit(w http.ResponseWriter, r *http.Request) {
+	s.action(w, r, nil, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
+		return s.app.MoveInstrument(r.Context(), actorOf(r), k, r.PathValue("id"), ledger.Deposited)
+	})
+}
+
 func (s *Server) collectionAck(w http.ResponseWriter, r *http.Request) {
 	s.action(w, r, nil, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
 		return s.app.AckCollection(r.Context(), actorOf(r), k, r.PathValue("id"))

@@ -27,6 +27,8 @@ var routes = []route{
 	{"POST", "/api/v1/collections/{id}/void", false, (*Server).collectionVoid},
 	{"POST", "/api/v1/collections/{id}/clear", false, (*Server).collectionClear},
 	{"POST", "/api/v1/collections/{id}/return", false, (*Server).collectionReturn},
+	{"POST", "/api/v1/collections/{id}/hand-in", false, (*Server).collectionHandIn},
+	{"POST", "/api/v1/collections/{id}/deposit", false, (*Server).collectionDeposit},
 	{"POST", "/api/v1/collections/{id}/ack", false, (*Server).collectionAck},
 	{"GET", "/api/v1/conflicts", false, (*Server).conflictsList},
 	{"GET", "/api/v1/reports/summary", false, (*Server).reportSummary},

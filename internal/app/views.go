@@ -125,6 +125,8 @@ type CollectionView struct {
 	Allocations      []AllocationView        `json:"allocations"`
 	VoidReason       string                  `json:"void_reason,omitempty"`
 	ReturnedDocument string                  `json:"returned_document,omitempty"`
+	Custody          ledger.Custody          `json:"custody,omitempty"`
+	CustodyAt        *time.Time              `json:"custody_at,omitempty"`
 }
 
 func collectionView(c ledger.Collection) CollectionView {
@@ -138,6 +140,10 @@ func collectionView(c ledger.Collection) CollectionView {
 	if c.Acked() {
 		t := c.AckedAt.UTC()
 		v.AckedAt = &t
+	}
+	if c.Custody != ledger.WithAgent {
+		t := c.CustodyAt.UTC()
+		v.Custody, v.CustodyAt = c.Custody, &t
 	}
 	for _, a := range c.Allocations {
 		v.Allocations = append(v.Allocations, AllocationView{DocumentID: a.DocumentID, Amount: money.New(a.Amount, c.Amount.Currency), Acked: a.Acked})

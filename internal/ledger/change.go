@@ -115,7 +115,7 @@ type CollectionChange struct {
 func (ch CollectionChange) Changed() bool {
 	a, b := ch.Old, ch.New
 	return a.ID == "" || a.State != b.State || !a.AckedAt.Equal(b.AckedAt) || a.VoidReason != b.VoidReason ||
-		len(a.Allocations) != len(b.Allocations) || a.ReturnedDocument != b.ReturnedDocument
+		len(a.Allocations) != len(b.Allocations) || a.ReturnedDocument != b.ReturnedDocument || a.Custody != b.Custody
 }
 
 // The outbox topics of collection changes, and the audit actions.
@@ -126,12 +126,17 @@ const (
 	TopicCollectionCleared      = "collection.cleared"
 	TopicCollectionReturned     = "collection.returned"
 	TopicCollectionAcknowledged = "collection.acknowledged"
+	TopicCollectionHandedIn     = "collection.handed_in"
+	TopicCollectionDeposited    = "collection.deposited"
+	// TopicInstrumentReturned is the alert of an instrument returned unpaid.
+	TopicInstrumentReturned = "instrument.returned"
 )
 
 var auditActions = map[string]string{
 	TopicCollectionRecorded: "collection.record", TopicCollectionAllocated: "collection.allocate",
 	TopicCollectionVoided: "collection.void", TopicCollectionCleared: "collection.clear",
 	TopicCollectionReturned: "collection.return", TopicCollectionAcknowledged: "collection.ack",
+	TopicCollectionHandedIn: "collection.hand_in", TopicCollectionDeposited: "collection.deposit",
 }
 
 // RecordCollection decides a new collection c of cust, allocated to
@@ -194,7 +199,17 @@ func ReturnCollection(c Collection, docID, number, reason string, today civil.Da
 		doc.IssueDate, doc.DueDate = today, today
 		nc.ReturnedDocument = doc.ID
 	}
-	return decided(TopicCollectionReturned, c, nc, nil, nil, doc, today, map[string]any{"reason": reason})
+	ch, err := decided(TopicCollectionReturned, c, nc, nil, nil, doc, today, map[string]any{"reason": reason})
+	if err != nil {
+		return ch, err
+	}
+	// The agent and the administration must know at once: the customer
+	// owes it again, and the returned item marks the customer's account.
+	detail := map[string]any{"amount": c.Amount, "instrument": string(c.Instrument.Kind), "number": c.Instrument.Number,
+		"receipt": c.ReceiptNumber, "reason": reason}
+	ch.Effects.Alerts = append(ch.Effects.Alerts, Alert{Kind: TopicInstrumentReturned, CustomerID: c.CustomerID, Agent: c.Agent,
+		Entity: "collection", EntityID: c.ID, Detail: detail})
+	return ch, nil
 }
 
 // AckCollection decides that the ERP has c (acknowledged at at): its

@@ -225,6 +225,10 @@ type Collection struct {
 	// ReturnedDocument is the returned item created when the instrument
 	// came back unpaid.
 	ReturnedDocument string
+	// Custody is where a cheque or promissory note in hand is (see
+	// MoveCustody), since CustodyAt.
+	Custody   Custody
+	CustodyAt time.Time
 }
 
 // Acked reports whether the ERP has acknowledged the collection.

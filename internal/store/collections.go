@@ -16,13 +16,14 @@ import (
 
 const collectionCols = `id, customer_id, amount_minor, currency, instrument, instrument_number, instrument_bank,
 	instrument_due_date, state, collected_at, recorded_at, collected_by, device_id, COALESCE(receipt_number, ''),
-	erp_acked_at, void_reason, returned_document, instrument_label, agent`
+	erp_acked_at, void_reason, returned_document, instrument_label, agent, custody, custody_at`
 
 func scanCollection(s interface{ Scan(...any) error }) (ledger.Collection, error) {
 	var c ledger.Collection
-	var cur, instr, due, state, collected, recorded, acked string
+	var cur, instr, due, state, collected, recorded, acked, custody, custodyAt string
 	err := s.Scan(&c.ID, &c.CustomerID, &c.Amount.Minor, &cur, &instr, &c.Instrument.Number, &c.Instrument.Bank,
-		&due, &state, &collected, &recorded, &c.CollectedBy, &c.DeviceID, &c.ReceiptNumber, &acked, &c.VoidReason, &c.ReturnedDocument, &c.Instrument.Label, &c.Agent)
+		&due, &state, &collected, &recorded, &c.CollectedBy, &c.DeviceID, &c.ReceiptNumber, &acked, &c.VoidReason, &c.ReturnedDocument, &c.Instrument.Label, &c.Agent,
+		&custody, &custodyAt)
 	if err != nil {
 		return c, err
 	}
@@ -36,6 +37,10 @@ func scanCollection(s interface{ Scan(...any) error }) (ledger.Collection, error
 		return c, err
 	}
 	if c.RecordedAt, err = ParseStamp(recorded); err != nil {
+		return c, err
+	}
+	c.Custody = ledger.Custody(custody)
+	if c.CustodyAt, err = ParseStamp(custodyAt); err != nil {
 		return c, err
 	}
 	c.AckedAt, err = ParseStamp(acked)
@@ -83,8 +88,9 @@ func (t *Tx) InsertAllocations(ctx context.Context, collectionID string, allocs 
 // change: a mistake there is a void and a new collection.
 func (t *Tx) UpdateCollection(ctx context.Context, c ledger.Collection, now time.Time) error {
 	_, err := t.exec(ctx, `UPDATE collections SET state=$2, erp_acked_at=$3, void_reason=$4, allocated_minor=$5,
-		returned_document=$6, updated_at=$7 WHERE id=$1`,
-		c.ID, string(c.State), stampOrEmpty(c.AckedAt), c.VoidReason, c.Allocated(), c.ReturnedDocument, Stamp(now))
+		returned_document=$6, updated_at=$7, custody=$8, custody_at=$9 WHERE id=$1`,
+		c.ID, string(c.State), stampOrEmpty(c.AckedAt), c.VoidReason, c.Allocated(), c.ReturnedDocument, Stamp(now),
+		string(c.Custody), stampOrEmpty(c.CustodyAt))
 	if err != nil {
 		return fmt.Errorf("store: update collection %q: %w", c.ID, err)
 	}
@@ -324,4 +330,96 @@ func (t *Tx) SearchCollections(ctx context.Context, f CollectionSearch) ([]ledge
 		names[c.CustomerID] = n
 	}
 	return cs, names, nil
+}
+
+// InstrumentFilter selects cheques and promissory notes for the
+// instruments page: State is a collection state, and for those in hand
+// Custody narrows to where they are (Any for every custody).
+type InstrumentFilter struct {
+	Scope   string // an agent's customers only ('' for all)
+	State   ledger.CollectionState
+	Custody ledger.Custody
+	Any     bool // every custody of State
+	Limit   int
+}
+
+// InstrumentRow is one instrument with its customer's name.
+type InstrumentRow struct {
+	ledger.Collection
+	CustomerName string
+}
+
+// InstrumentCount is how many instruments are in a state and custody, and
+// for how much (per currency).
+type InstrumentCount struct {
+	State    ledger.CollectionState
+	Custody  ledger.Custody
+	Currency money.Currency
+	N        int64
+	Minor    int64
+}
+
+const instrumentKinds = `instrument IN ('cheque', 'promissory_note')`
+
+// Instruments lists instruments by maturity (those without one last),
+// then by when they were collected.
+func (t *Tx) Instruments(ctx context.Context, f InstrumentFilter) ([]InstrumentRow, error) {
+	q := `SELECT ` + collectionCols + ` FROM collections c WHERE ` + instrumentKinds + ` AND state = $1`
+	args := []any{string(f.State)}
+	if !f.Any {
+		args = append(args, string(f.Custody))
+		q += fmt.Sprintf(` AND custody = $%d`, len(args))
+	}
+	if f.Scope != "" {
+		args = append(args, f.Scope)
+		q += fmt.Sprintf(` AND customer_id IN (SELECT id FROM customers WHERE agent = $%d)`, len(args))
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 200
+	}
+	args = append(args, f.Limit)
+	q += fmt.Sprintf(` ORDER BY CASE WHEN instrument_due_date = '' THEN 1 ELSE 0 END, instrument_due_date, collected_at, id LIMIT $%d`, len(args))
+	cs, err := t.scanCollections(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]InstrumentRow, 0, len(cs))
+	names := map[string]string{}
+	for _, c := range cs {
+		n, ok := names[c.CustomerID]
+		if !ok {
+			if err := t.queryRow(ctx, `SELECT name FROM customers WHERE id = $1`, c.CustomerID).Scan(&n); err != nil {
+				return nil, fmt.Errorf("store: instruments: %w", err)
+			}
+			names[c.CustomerID] = n
+		}
+		out = append(out, InstrumentRow{Collection: c, CustomerName: n})
+	}
+	return out, nil
+}
+
+// InstrumentCounts counts instruments by state and custody.
+func (t *Tx) InstrumentCounts(ctx context.Context, scope string) ([]InstrumentCount, error) {
+	q := `SELECT state, custody, currency, COUNT(*), COALESCE(SUM(amount_minor), 0) FROM collections WHERE ` + instrumentKinds
+	var args []any
+	if scope != "" {
+		q += ` AND customer_id IN (SELECT id FROM customers WHERE agent = $1)`
+		args = append(args, scope)
+	}
+	rows, err := t.query(ctx, q+` GROUP BY state, custody, currency ORDER BY state, custody, currency`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: instrument counts: %w", err)
+	}
+	defer rows.Close()
+	var out []InstrumentCount
+	for rows.Next() {
+		var c InstrumentCount
+		var state, custody, cur string
+		if err := rows.Scan(&state, &custody, &cur, &c.N, &c.Minor); err != nil {
+			return nil, fmt.Errorf("store: instrument counts: %w", err)
+		}
+		c.State, c.Custody, c.Currency = ledger.CollectionState(state), ledger.Custody(custody), money.Currency(cur)
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }

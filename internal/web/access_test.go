@@ -58,6 +58,8 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"GET /collections/{id}/receipt.pdf", "/collections/{c2}/receipt.pdf", []int{redirect, 404, 200, 200, 200}, false},
 		{"GET /field", "/field", []int{redirect, 200, 403, 403, 403}, false},
 		{"GET /field/data", "/field/data", []int{redirect, 200, 403, 403, 403}, true},
+		{"GET /instruments", "/instruments", []int{redirect, 200, 200, 200, 200}, true},
+		{"GET /instruments", "/instruments?state=returned", []int{redirect, 200, 200, 200, 200}, true},
 		{"GET /sw.js", "/sw.js", []int{200, 200, 200, 200, 200}, false},
 	}
 	posts := map[string]bool{"POST /login": true, "POST /logout": true, "POST /debts/lists": true, "POST /debts/lists/{id}/delete": true,

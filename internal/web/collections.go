@@ -11,6 +11,7 @@ import (
 	"cobro/internal/app"
 	"cobro/internal/civil"
 	"cobro/internal/i18n"
+	"cobro/internal/ledger"
 	"cobro/internal/money"
 	"cobro/internal/pdf"
 )
@@ -153,6 +154,10 @@ func (s *Server) collectionAct(w http.ResponseWriter, r *http.Request) {
 		_, _, err = s.app.ClearCollection(r.Context(), actor, idem, id)
 	case "return":
 		_, _, err = s.app.ReturnCollection(r.Context(), actor, idem, id, f.Get("reason"))
+	case "handin":
+		_, _, err = s.app.MoveInstrument(r.Context(), actor, idem, id, ledger.HandedIn)
+	case "deposit":
+		_, _, err = s.app.MoveInstrument(r.Context(), actor, idem, id, ledger.Deposited)
 	default:
 		http.NotFound(w, r)
 		return
@@ -161,5 +166,5 @@ func (s *Server) collectionAct(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/collections/"+url.PathEscape(id)+"/receipt", http.StatusSeeOther)
+	http.Redirect(w, r, backTo(r, "/collections/"+url.PathEscape(id)+"/receipt"), http.StatusSeeOther)
 }

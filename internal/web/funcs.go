@@ -27,6 +27,13 @@ var funcs = template.FuncMap{
 		return i18n.Money(lang, *a)
 	},
 	"date": func(lang i18n.Lang, d civil.Date) string { return i18n.Date(lang, d) },
+	// custodyQueue names the instruments page's queue of a custody.
+	"custodyQueue": func(c ledger.Custody) string {
+		if c == ledger.WithAgent {
+			return "with_agent"
+		}
+		return string(c)
+	},
 	"t":    func(lang i18n.Lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
 	// pct is how much of limit risk uses, in steps of 5 from 0 to 100, for
 	// the credit bar (a class, w-NN: the pages allow no inline styles).
