@@ -34,7 +34,7 @@ var funcs = template.FuncMap{
 		}
 		return string(c)
 	},
-	"t":    func(lang i18n.Lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
+	"t": func(lang i18n.Lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
 	// pct is how much of limit risk uses, in steps of 5 from 0 to 100, for
 	// the credit bar (a class, w-NN: the pages allow no inline styles).
 	"pct": func(risk money.Amount, limit *money.Amount) int {
