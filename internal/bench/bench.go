@@ -39,6 +39,8 @@ func Benchmarks() []Benchmark {
 		{"load", "a bounded mixed load of credit checks, sheets and collections over loopback HTTP", runLoad},
 		{"collect", "POST /api/v1/collections over loopback HTTP (advance payments, and allocated to a document) at 1, 4 and 16 clients, " +
 			"against single-row INSERTs + commit at the same concurrency", runCollect},
+		{"sync", "POST /field/sync of 500 offline collections signed in as an agent over loopback HTTP, then again (replayed), " +
+			"against 500 single-row INSERTs + commit", runSync},
 	}
 }
 
