@@ -149,7 +149,7 @@ func TestKilledDuringFieldSync(t *testing.T) {
 				cu, d := i%10, (i/10)%30
 				queue = append(queue, map[string]any{"id": fmt.Sprintf("0190a1b2-0000-7000-8000-%012d", i), "customer_id": fmt.Sprintf("C%02d", cu),
 					"amount": map[string]any{"amount": 100, "currency": "EUR"}, "instrument": map[string]any{"kind": "cash"},
-					"allocations": []any{map[string]any{"document_id": fmt.Sprintf("F%02d-%02d", cu, d), "amount": map[string]any{"amount": 100, "currency": "EUR"}}},
+					"allocations":  []any{map[string]any{"document_id": fmt.Sprintf("F%02d-%02d", cu, d), "amount": map[string]any{"amount": 100, "currency": "EUR"}}},
 					"collected_at": at, "device_id": dev.Device.ID, "receipt_number": fmt.Sprintf("%s-%06d", dev.Device.Series, dev.Block.First+int64(i))})
 			}
 			srv.kill()
