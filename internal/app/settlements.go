@@ -338,8 +338,44 @@ func (a *App) VerifySettlement(ctx context.Context, actor auth.Actor, idem Idem,
 				return detail, nil, nil
 			}
 			s.State, s.VerifiedAt = ledger.SettlementVerified, a.now()
-			return detail, []ledger.Event{settlementEvent("settlement.verified", *s)}, nil
+			handed, err := a.handInSettled(ctx, tx, *s, kept, cols)
+			if err != nil {
+				return nil, nil, err
+			}
+			detail["handed_in"] = len(handed)
+			return detail, append([]ledger.Event{settlementEvent("settlement.verified", *s)}, handed...), nil
 		})
+}
+
+// handInSettled marks the cheques and promissory notes of a verified
+// settlement handed in, for the instruments whose count matched: the
+// office has them now. Where the count differed, which one is missing is
+// for a person to say on the instruments page.
+func (a *App) handInSettled(ctx context.Context, tx *store.Tx, s store.Settlement, lines []ledger.SettlementLine, cols []ledger.Collection) ([]ledger.Event, error) {
+	matched := map[ledger.Instrument]bool{}
+	for _, d := range s.Counted {
+		matched[d.Instrument] = d.Diff == 0
+	}
+	byID := map[string]ledger.Collection{}
+	for _, c := range cols {
+		byID[c.ID] = c
+	}
+	var events []ledger.Event
+	for _, l := range lines {
+		c, ok := byID[l.CollectionID]
+		if !ok || l.Correction || !c.Instrument.Kind.ClearsLater() || c.State != ledger.InHand || c.Custody != ledger.WithAgent || !matched[c.Instrument.Kind] {
+			continue
+		}
+		ch, err := ledger.MoveCustody(c, ledger.HandedIn, a.now())
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.UpdateCollection(ctx, ch.New, a.now()); err != nil {
+			return nil, err
+		}
+		events = append(events, ch.Effects.Outbox...)
+	}
+	return events, nil
 }
 
 func settlementEvent(topic string, s store.Settlement) ledger.Event {
@@ -355,13 +391,17 @@ func (a *App) ApproveSettlement(ctx context.Context, actor auth.Actor, idem Idem
 		return SettlementView{}, nil, err
 	}
 	return a.settlementStep(ctx, actor, auth.ApproveSettlement, idem, id, "settlement.approve",
-		func(tx *store.Tx, s *store.Settlement, _ []ledger.SettlementLine, _ []ledger.Collection) (map[string]any, []ledger.Event, error) {
+		func(tx *store.Tx, s *store.Settlement, lines []ledger.SettlementLine, cols []ledger.Collection) (map[string]any, []ledger.Event, error) {
 			if s.State != ledger.SettlementApproval {
 				return nil, nil, &ledger.RuleError{Err: ledger.ErrState, Code: "settlement_state", Field: "state",
 					Message: fmt.Sprintf("a %s settlement has nothing to approve", s.State)}
 			}
 			s.State, s.VerifiedAt, s.ApprovedBy, s.ApprovalNote = ledger.SettlementVerified, a.now(), actor.Name, note
-			return map[string]any{"note": note}, []ledger.Event{settlementEvent("settlement.verified", *s)}, nil
+			handed, err := a.handInSettled(ctx, tx, *s, lines, cols)
+			if err != nil {
+				return nil, nil, err
+			}
+			return map[string]any{"note": note, "handed_in": len(handed)}, append([]ledger.Event{settlementEvent("settlement.verified", *s)}, handed...), nil
 		})
 }
 

@@ -96,7 +96,10 @@ func TestSettlementFlow(t *testing.T) {
 		if next.Total.Minor != 3000-10000 || len(next.Collections) != 2 {
 			t.Fatalf("next settlement %+v", next)
 		}
-		_ = cheque
+		// The cheque was counted as expected: the office has it now.
+		if c, err := a.Collection(ctx, sys, cheque.ID); err != nil || c.Custody != ledger.HandedIn {
+			t.Fatalf("the cheque of a verified settlement: %+v %v", c.Custody, err)
+		}
 		checkClean(t, a)
 	})
 }
