@@ -168,7 +168,7 @@
             return S.put('device', dev).then(function () { return dev; });
           });
         }
-        if (S.numbersLeft(dev) >= 50) return dev;
+        if (S.numbersLeft(dev) >= 150) return dev; // a week of visits without signal
         return S.postJSON('/field/devices/' + encodeURIComponent(dev.id) + '/blocks', {}).then(function (b) {
           // Read again: a collection may have taken a number meanwhile.
           return S.tx(['device'], 'readwrite', function (s) {
