@@ -283,7 +283,11 @@
       oninput: function () { search = box.value; fillList(); } });
     function fillList() {
       var q = norm(search);
-      var hits = snap.customers.filter(function (c) { return !q || norm(c.name + ' ' + c.id).indexOf(q) >= 0; }).slice(0, 100);
+      // Who owes most overdue first, then most owed; nothing owed last.
+      var all = snap.customers.filter(function (c) { return !q || norm(c.name + ' ' + c.id).indexOf(q) >= 0; })
+        .sort(function (a, b) { return (b.overdue.amount - a.overdue.amount) || (b.balance.amount - a.balance.amount) || (a.name < b.name ? -1 : 1); });
+      var hits = all.slice(0, 50);
+      more.textContent = all.length > hits.length ? t('field.more', { n: hits.length, total: all.length }) : '';
       list.replaceChildren.apply(list, hits.length ? hits.map(function (c) {
         return h('li', { class: 'card' + (c.overdue.amount > 0 ? ' over' : '') },
           h('a', { href: '#c=' + encodeURIComponent(c.id), class: 'cust' }, c.name), ' ', h('span', { class: 'sub' }, c.id),
@@ -292,7 +296,8 @@
             h('dt', {}, t('field.fig_overdue')), h('dd', { class: 'num' + (c.overdue.amount > 0 ? ' bad' : '') }, m(c.overdue))));
       }) : [h('li', { class: 'empty' }, t('field.no_customers'))]);
     }
-    view.append(h('div', { class: 'filters' }, box), list);
+    var more = h('p', { class: 'sub', id: 'field-more' });
+    view.append(h('div', { class: 'filters' }, box), list, more);
     fillList();
     queueList();
   }
