@@ -79,9 +79,13 @@ func runCollect(ctx context.Context, s *Session) ([]Result, error) {
 			tag := fmt.Sprintf("%s-%t-%d", run, allocated, c)
 			send := func(i int) error {
 				d := docs[i%len(docs)]
-				body := `{"customer_id":"` + d.customer + `","amount":{"amount":1,"currency":"EUR"},"instrument":{"kind":"cash"}}`
+				// Concurrent collections come from different agents' phones,
+				// each numbering in its own receipt series (one series is
+				// gapless, so its numbers are taken one at a time).
+				agent := fmt.Sprintf("AG%02d", i%16)
+				body := `{"customer_id":"` + d.customer + `","agent":"` + agent + `","amount":{"amount":1,"currency":"EUR"},"instrument":{"kind":"cash"}}`
 				if allocated {
-					body = `{"customer_id":"` + d.customer + `","amount":{"amount":1,"currency":"EUR"},"instrument":{"kind":"cash"},` +
+					body = `{"customer_id":"` + d.customer + `","agent":"` + agent + `","amount":{"amount":1,"currency":"EUR"},"instrument":{"kind":"cash"},` +
 						`"allocations":[{"document_id":"` + d.id + `","amount":{"amount":1,"currency":"EUR"}}]}`
 				}
 				req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL+"/api/v1/collections", strings.NewReader(body))
