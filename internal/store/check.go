@@ -52,6 +52,11 @@ var sqlChecks = []struct{ rule, entity, query string }{
 		 WHERE action = 'collection.record' AND idempotency_key <> '' GROUP BY actor, idempotency_key HAVING COUNT(*) > 1`},
 	{"risk is balance plus instruments in hand", "customer",
 		`SELECT id, CAST(risk_minor AS TEXT) FROM customers WHERE risk_minor <> balance_minor + in_hand_minor`},
+	{"a customer's reserved total is the sum of its reserved orders", "customer",
+		`SELECT id, CAST(r AS TEXT) || ' <> ' || CAST(s AS TEXT) FROM (
+		   SELECT c.id, COALESCE((SELECT a.reserved_minor FROM credit_accounts a WHERE a.customer_id = c.id), 0) AS r,
+		     (SELECT COALESCE(SUM(k.exposure_minor), 0) FROM credit_checks k WHERE k.customer_id = c.id AND k.state = 'reserved') AS s
+		   FROM customers c) x WHERE r <> s`},
 }
 
 // CheckRows runs the row-level invariant checks: first that every figure
