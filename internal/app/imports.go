@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,21 +53,29 @@ type ImportOptions struct {
 	BatchSize int
 	// Progress, when set, is called after each batch.
 	Progress func(ImportReport)
+	// RunID names the run (a new id when empty); Source says where it was
+	// started ("cli", "api", "page"; from the actor when empty); UploadID,
+	// JobID and Total are the page's: the file kept, the job applying it,
+	// the rows it holds. They go in the run's record (the history).
+	RunID, Source, UploadID, JobID string
+	Total                          int
 }
 
 // ImportReport is what an import did.
 type ImportReport struct {
-	RunID     string   `json:"run_id"`
-	Kind      string   `json:"kind"`
-	File      string   `json:"file"`
-	DryRun    bool     `json:"dry_run"`
-	Atomic    bool     `json:"atomic"`
-	Rows      int      `json:"rows"`
-	Inserted  int      `json:"inserted"`
-	Updated   int      `json:"updated"`
-	Unchanged int      `json:"unchanged"`
-	Rejected  int      `json:"rejected"`
-	Closed    int      `json:"closed"`
+	RunID     string `json:"run_id"`
+	Kind      string `json:"kind"`
+	File      string `json:"file"`
+	DryRun    bool   `json:"dry_run"`
+	Atomic    bool   `json:"atomic"`
+	Rows      int    `json:"rows"`
+	Inserted  int    `json:"inserted"`
+	Updated   int    `json:"updated"`
+	Unchanged int    `json:"unchanged"`
+	Rejected  int    `json:"rejected"`
+	Closed    int    `json:"closed"`
+	// Skipped are the rows the mapping's skip_when left out.
+	Skipped   int      `json:"skipped"`
 	NewAgents []string `json:"new_agents"`
 	// NewCustomers are the customers created from their documents
 	// (ImportOptions.NewCustomers).
@@ -134,6 +143,8 @@ type importer struct {
 	known map[string]money.Currency
 	// allNew is whether the last batch of documents inserted every row.
 	allNew bool
+	// saved is how many of rep.Errors the run's record holds.
+	saved int
 }
 
 func (a *App) newImporter(actor auth.Actor, kind string, opt ImportOptions) (*importer, error) {
@@ -143,14 +154,24 @@ func (a *App) newImporter(actor auth.Actor, kind string, opt ImportOptions) (*im
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = defaultBatch
 	}
-	id, err := uuid.NewV7()
-	if err != nil {
-		return nil, err
+	if opt.RunID == "" {
+		id, err := uuid.NewV7()
+		if err != nil {
+			return nil, err
+		}
+		opt.RunID = id.String()
+	}
+	if opt.Source == "" {
+		opt.Source = SourceAPI
+		if actor.Source == "cli" {
+			opt.Source = SourceCLI
+		}
 	}
 	im := &importer{a: a, actor: actor, opt: opt}
-	im.rep = ImportReport{RunID: id.String(), Kind: kind, File: opt.File, DryRun: opt.DryRun, Atomic: opt.Atomic,
+	im.rep = ImportReport{RunID: opt.RunID, Kind: kind, File: opt.File, DryRun: opt.DryRun, Atomic: opt.Atomic,
 		NewAgents: []string{}, NewCustomers: []string{}, Warnings: []string{}, Errors: []*erpimport.RowError{}}
-	im.run = store.ImportRun{ID: id.String(), Kind: kind, File: opt.File, Actor: actor.Name, Status: "running", StartedAt: a.now()}
+	im.run = store.ImportRun{ID: opt.RunID, Kind: kind, File: opt.File, Actor: actor.Name, Status: RunRunning, StartedAt: a.now(),
+		Source: opt.Source, UploadID: opt.UploadID, JobID: opt.JobID, Total: int64(opt.Total)}
 	return im, nil
 }
 
@@ -180,6 +201,9 @@ func (im *importer) apply(ctx context.Context, fn func(tx *store.Tx, write bool)
 				return err
 			}
 			im.runCounts(res)
+			if err := im.saveErrors(ctx, tx, res.errs); err != nil {
+				return err
+			}
 			return tx.SaveImportRun(ctx, im.run)
 		})
 	}
@@ -187,6 +211,7 @@ func (im *importer) apply(ctx context.Context, fn func(tx *store.Tx, write bool)
 		return err
 	}
 	im.rep.add(res)
+	im.saved = len(im.rep.Errors)
 	if im.opt.Progress != nil {
 		im.opt.Progress(im.rep)
 	}
@@ -205,6 +230,72 @@ func (im *importer) runCounts(res batchResult) {
 	im.run.Unchanged = int64(im.rep.Unchanged + res.unchanged)
 	im.run.Closed = int64(im.rep.Closed + res.closed)
 	im.run.Rejected = int64(im.rep.Rejected + len(res.errs))
+	im.run.Skipped = int64(im.rep.Skipped)
+}
+
+// saveErrors adds to the run's record the errors reported since the last
+// save, then batch's (not yet in the report: its transaction has not
+// committed), numbered as the report will hold them.
+func (im *importer) saveErrors(ctx context.Context, tx *store.Tx, batch [][]*erpimport.RowError) error {
+	pending := slices.Clone(im.rep.Errors[im.saved:])
+	for _, errs := range batch {
+		pending = append(pending, errs...)
+	}
+	var out []store.ImportError
+	for i, e := range pending {
+		seq := im.saved + i
+		if seq >= maxReportedErrors {
+			break
+		}
+		params := make([]string, len(e.Params()))
+		for i, p := range e.Params() {
+			params[i] = storable(p)
+		}
+		out = append(out, store.ImportError{Seq: int64(seq), Line: e.Line, Column: storable(e.Column), Value: storable(e.Value),
+			Code: e.Code, Message: storable(e.Message), Params: params})
+	}
+	return tx.AddImportErrors(ctx, im.run.ID, out)
+}
+
+// storable is a rejected value as a text column keeps it on both
+// databases: bytes that are not UTF-8, and NUL, which PostgreSQL refuses
+// in text, become U+FFFD.
+func storable(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+}
+
+// stopped records why a run stopped: a file error's code, else the
+// error's text.
+func (im *importer) stopped(err error) {
+	var fe *erpimport.FileError
+	switch {
+	case errors.As(err, &fe):
+		im.run.ErrorCode, im.run.Error = fe.Code, storable(fe.Message)
+	case errors.Is(err, ErrAtomicRejected):
+		im.run.ErrorCode, im.run.Error = "atomic_rejected", err.Error()
+	default:
+		im.run.ErrorCode, im.run.Error = "internal", storable(err.Error())
+	}
+}
+
+// finish records how a run ended, even as ctx is cancelled: its counts
+// (what the batches committed), its state and the errors not yet saved.
+func (im *importer) finish(ctx context.Context, err error) error {
+	a := im.a
+	im.run.Status, im.run.FinishedAt = RunDone, a.now()
+	if err != nil {
+		im.run.Status = RunFailed
+		im.stopped(err)
+	}
+	im.runCounts(batchResult{})
+	ctx2, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	return a.db.Write(ctx2, func(tx *store.Tx) error {
+		if err := im.saveErrors(ctx2, tx, nil); err != nil {
+			return err
+		}
+		return tx.SaveImportRun(ctx2, im.run)
+	})
 }
 
 // frame runs body (which reads the file and calls apply) as the import's
@@ -233,29 +324,32 @@ func (im *importer) frame(ctx context.Context, src io.ReadSeeker, body func() er
 			if im.rep.Rejected > 0 {
 				return ErrAtomicRejected
 			}
-			im.run.Status, im.run.FinishedAt = "done", a.now()
+			im.run.Status, im.run.FinishedAt = RunDone, a.now()
 			im.runCounts(batchResult{})
+			if err := im.saveErrors(ctx, tx, nil); err != nil {
+				return err
+			}
 			return tx.SaveImportRun(ctx, im.run)
 		})
 		im.rep.Applied = err == nil
 		if err == nil {
-			err = im.gatherStats(ctx)
+			return im.rep, im.gatherStats(ctx)
 		}
-		return im.rep, err
+		// Nothing was applied: the run says so, with the rows rejected.
+		kept := im.rep
+		im.rep.Inserted, im.rep.Updated, im.rep.Unchanged, im.rep.Closed = 0, 0, 0, 0
+		if serr := im.finish(ctx, err); serr != nil {
+			err = errors.Join(err, serr)
+		}
+		kept.Applied = false
+		return kept, err
 	}
 	err = body()
 	if im.opt.DryRun {
 		return im.rep, err
 	}
 	im.rep.Applied = true
-	im.run.Status, im.run.FinishedAt = "done", a.now()
-	if err != nil {
-		im.run.Status = "failed"
-	}
-	im.runCounts(batchResult{})
-	ctx2, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if serr := a.db.Write(ctx2, func(tx *store.Tx) error { return tx.SaveImportRun(ctx2, im.run) }); serr != nil && err == nil {
+	if serr := im.finish(ctx, err); serr != nil && err == nil {
 		err = serr
 	}
 	if err == nil {
@@ -376,6 +470,7 @@ func batches[R any](ctx context.Context, im *importer,
 	}
 	// The reader is done: its results are safe to read.
 	im.rep.Warnings = append(im.rep.Warnings, sum.Warnings...)
+	im.rep.Skipped += sum.Skipped
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 
 	"cobro/internal/auth"
 	"cobro/internal/erpimport"
@@ -27,7 +28,13 @@ type PreviewRequest struct {
 	Sheet      string // XLSX
 	// NewCustomers: a documents file's unknown customers would be created.
 	NewCustomers bool
+	// UploadID is a file kept by an earlier check, read when Data is
+	// empty: the page checks it again with another mapping, and applies it.
+	UploadID string
 }
+
+// SavedPrefix marks a saved mapping's name in PreviewRequest.Preset.
+const SavedPrefix = "saved:"
 
 // ImportPreview is what the import page shows: the columns detected with
 // their values, the mapping they were read with, and the dry run's
@@ -38,12 +45,17 @@ type ImportPreview struct {
 	Guessed bool   // Preset was guessed from the headers
 	Mapping []byte // the mapping file used, indented ("{}" for none)
 	Report  *ImportReport
+	// UploadID is the file as kept, to check again or apply; File its name.
+	UploadID, File string
 }
 
 // PreviewImport reads an uploaded file as an import would, without
-// writing anything: the header and columns found (erpimport.Inspect) and,
-// when the file can be read, a dry run of the import. A mapping that is
-// not valid is bad_mapping, the file is too_large past MaxPreviewBytes.
+// importing anything: the header and columns found (erpimport.Inspect)
+// and, when the file can be read, a dry run of the import. A new file is
+// kept (UploadID, for UploadRetention), to check again and to apply
+// (ApplyImport). A mapping that is not valid is bad_mapping, the file is
+// too_large past MaxPreviewBytes; Preset "saved:NAME" reads with a saved
+// mapping.
 func (a *App) PreviewImport(ctx context.Context, actor auth.Actor, req PreviewRequest) (ImportPreview, error) {
 	if err := actor.Check(auth.Import); err != nil {
 		return ImportPreview{}, err
@@ -54,14 +66,35 @@ func (a *App) PreviewImport(ctx context.Context, actor auth.Actor, req PreviewRe
 	if len(req.Data) > MaxPreviewBytes {
 		return ImportPreview{}, ruleInvalid("too_large", "file", "the file is over %d MiB", MaxPreviewBytes>>20)
 	}
-	if len(req.Data) == 0 {
+	if len(req.Data) == 0 && req.UploadID == "" {
 		return ImportPreview{}, ruleInvalid("required", "file", "choose a file")
+	}
+	if name, ok := strings.CutPrefix(req.Preset, SavedPrefix); ok && len(bytes.TrimSpace(req.Mapping)) == 0 {
+		saved, err := a.savedMapping(ctx, name)
+		if err != nil {
+			return ImportPreview{}, err
+		}
+		req.Mapping, req.Preset = saved.Mapping, ""
+	}
+	var uploadID string
+	if len(req.Data) == 0 {
+		u, err := a.upload(ctx, req.UploadID)
+		if err != nil {
+			return ImportPreview{}, err
+		}
+		req.Data, req.File, uploadID = u.Data, u.File, u.ID
 	}
 	opt := erpimport.Options{File: req.File, Sheet: req.Sheet}
 	if c, err := a.Company(ctx); err == nil {
 		opt.Language, opt.CompanyCurrency = c.Language, c.Currency
 	}
-	p := ImportPreview{Mapping: []byte("{}")}
+	p := ImportPreview{Mapping: []byte("{}"), UploadID: uploadID, File: req.File}
+	if uploadID == "" {
+		var err error
+		if p.UploadID, err = a.keepUpload(ctx, actor, req.Kind, req.File, req.Data); err != nil {
+			return p, err
+		}
+	}
 	var m *erpimport.Mapping
 	var err error
 	switch {
