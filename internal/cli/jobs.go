@@ -12,13 +12,15 @@ import (
 )
 
 // newRunner is the job runner of a server: cobro's upkeep (jobs.Upkeep)
-// and the outbox's delivery (jobs.Outbox), on the app's clock, leasing as
+// the outbox's delivery (jobs.Outbox) and the expiry of credit
+// reservations (jobs.Credit), on the app's clock, leasing as
 // this host and process.
 func newRunner(e *env, a *app.App, db *store.DB) *jobs.Runner {
 	host, _ := os.Hostname()
 	r := jobs.New(db, jobs.Config{Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), Now: a.Now, Log: e.log})
 	jobs.Upkeep(r, a, db)
 	jobs.Outbox(r, db, jobs.OutboxConfig{})
+	jobs.Credit(r, a)
 	return r
 }
 
