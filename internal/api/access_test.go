@@ -114,7 +114,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 				[]access{anon, created, created, hidden, created, created, no}},
 			{"POST", "/api/v1/credit-checks", `{"customer_id":"C-2","amount":{"amount":100,"currency":"EUR"},"reserve":false}`,
 				[]access{anon, ok, ok, hidden, ok, ok, no}}},
-		"GET /api/v1/credit-checks/{id}": {{"GET", "/api/v1/credit-checks/{check:reserved}", "", []access{anon, ok, ok, hidden, ok, ok, ok}}},
+		"GET /api/v1/credit-checks/{id}":    {{"GET", "/api/v1/credit-checks/{check:reserved}", "", []access{anon, ok, ok, hidden, ok, ok, ok}}},
 		"DELETE /api/v1/credit-checks/{id}": {{"DELETE", "/api/v1/credit-checks/{check:reserved}", "", []access{anon, ok, ok, hidden, ok, ok, no}}},
 		"POST /api/v1/credit-checks/{id}/invoiced": {{"POST", "/api/v1/credit-checks/{check:reserved}/invoiced", "",
 			[]access{anon, ok, ok, hidden, ok, ok, no}}},
