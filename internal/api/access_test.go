@@ -105,6 +105,26 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			[]access{anon, ok, no, hidden, ok, ok, no}}},
 		"POST /api/v1/devices/{id}/cancel-receipt": {{"POST", "/api/v1/devices/{dev2}/cancel-receipt", `{"receipt_number":"{num}","reason":"torn"}`,
 			[]access{anon, ok, ok, hidden, ok, ok, no}}},
+		"GET /api/v1/credit-policy": {{"GET", "/api/v1/credit-policy", "", []access{anon, ok, ok, ok, ok, ok, ok}}},
+		"PUT /api/v1/credit-policy": {{"PUT", "/api/v1/credit-policy", creditPolicyBody, []access{anon, ok, no, no, no, ok, no}}},
+		"POST /api/v1/credit-checks": {
+			{"POST", "/api/v1/credit-checks", `{"customer_id":"C-1","amount":{"amount":100,"currency":"EUR"},"order_ref":"{order}"}`,
+				[]access{anon, created, created, created, created, created, no}},
+			{"POST", "/api/v1/credit-checks", `{"customer_id":"C-2","amount":{"amount":100,"currency":"EUR"},"order_ref":"{order}"}`,
+				[]access{anon, created, created, hidden, created, created, no}},
+			{"POST", "/api/v1/credit-checks", `{"customer_id":"C-2","amount":{"amount":100,"currency":"EUR"},"reserve":false}`,
+				[]access{anon, ok, ok, hidden, ok, ok, no}}},
+		"GET /api/v1/credit-checks/{id}":    {{"GET", "/api/v1/credit-checks/{check:reserved}", "", []access{anon, ok, ok, hidden, ok, ok, ok}}},
+		"DELETE /api/v1/credit-checks/{id}": {{"DELETE", "/api/v1/credit-checks/{check:reserved}", "", []access{anon, ok, ok, hidden, ok, ok, no}}},
+		"POST /api/v1/credit-checks/{id}/invoiced": {{"POST", "/api/v1/credit-checks/{check:reserved}/invoiced", "",
+			[]access{anon, ok, ok, hidden, ok, ok, no}}},
+		"GET /api/v1/approvals": {{"GET", "/api/v1/approvals?state=pending", "", []access{anon, all, all, {200, "C-4", "C-2"}, all, all, all}}},
+		"POST /api/v1/approvals/{id}/approve": {{"POST", "/api/v1/approvals/{check:pending}/approve", `{"comment":"ok"}`,
+			[]access{anon, ok, no, no, ok, ok, no}}},
+		"POST /api/v1/approvals/{id}/reject": {{"POST", "/api/v1/approvals/{check:pending}/reject", `{"comment":"no"}`,
+			[]access{anon, ok, no, no, ok, ok, no}}},
+		"PUT /api/v1/customers/{id}/flag": {{"PUT", "/api/v1/customers/C-2/flag", `{"flagged":false,"reason":"checked"}`,
+			[]access{anon, ok, no, no, no, ok, no}}},
 	}
 	for _, r := range routes {
 		if _, ok := checks[r.method+" "+r.path]; !ok {
@@ -217,6 +237,24 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			return st.ID
 		}
 		newSettlement("draft") // for the lists
+		// Credit checks: of C-3 (AG2, no limit, nothing overdue: reserved)
+		// and of C-2 (overdue: waiting for approval), fresh for each
+		// request; one of C-4 (AG1, limit 0) waiting, for the lists.
+		newCheck := func(customer string) string {
+			v, _, err := a.CheckCredit(ctx, sys, app.Idem{Key: fmt.Sprint("ck-", time.Now().UnixNano()), Hash: "x"},
+				app.CheckRequest{CustomerID: customer, Amount: eurAmount(100), OrderRef: fmt.Sprint("O-", time.Now().UnixNano())})
+			must(err)
+			if v.ReservationID != nil {
+				return *v.ReservationID
+			}
+			return *v.ApprovalID
+		}
+		_, err = a.ImportCustomers(ctx, sys, strings.NewReader(`[{"customer_id":"C-3","name":"Tres","agent":"AG2","currency":"EUR"},
+			{"customer_id":"C-4","name":"Cuatro","agent":"AG1","currency":"EUR","credit_limit":{"amount":0,"currency":"EUR"}}]`),
+			app.ImportOptions{File: "c3", Format: "json"})
+		must(err)
+		newCheck("C-4")
+		newCheck("C-2")
 		key := 0
 		for _, r := range routes {
 			for _, c := range checks[r.method+" "+r.path] {
@@ -236,10 +274,15 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 							path = strings.ReplaceAll(path, ph, newSettlement(st))
 						}
 					}
+					for _, ph := range []struct{ name, customer string }{{"{check:reserved}", "C-3"}, {"{check:pending}", "C-2"}} {
+						if strings.Contains(path, ph.name) {
+							path = strings.ReplaceAll(path, ph.name, newCheck(ph.customer))
+						}
+					}
 					if strings.Contains(path, "{freshdev}") {
 						path = strings.ReplaceAll(path, "{freshdev}", newDevice())
 					}
-					reqBody := strings.NewReplacer("{from}", from, "{to}", to).Replace(c.body)
+					reqBody := strings.NewReplacer("{from}", from, "{to}", to, "{order}", fmt.Sprint("R-", key)).Replace(c.body)
 					if strings.Contains(c.path, "/settlements") && c.method == "POST" && c.path == "/api/v1/settlements" {
 						agentCollection()
 					}
@@ -280,3 +323,8 @@ func madridTZ(t *testing.T) *time.Location {
 	}
 	return loc
 }
+
+// creditPolicyBody is the default policy, as PUT /api/v1/credit-policy takes it.
+const creditPolicyBody = `{"company":{"unpaid_action":"none","overdue_action":"approval","overdue_days":60,"materiality_bp":100,
+	"materiality_amount":{"amount":0,"currency":"EUR"},"limit_action":"approval","tolerance_bp":0,"tolerance_amount":{"amount":0,"currency":"EUR"},
+	"count_disputed":false,"paid_now_passes":true},"segments":{},"reservation_days":7}`

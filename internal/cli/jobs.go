@@ -12,7 +12,9 @@ import (
 )
 
 // newRunner is the job runner of a server: cobro's upkeep (jobs.Upkeep),
-// the outbox's delivery (jobs.Outbox) and the import page's (jobs.Imports), on the app's clock, leasing as
+// the outbox's delivery (jobs.Outbox), the import page's (jobs.Imports)
+// and the expiry of credit reservations (jobs.Credit), on the app's clock,
+// leasing as
 // this host and process.
 func newRunner(e *env, a *app.App, db *store.DB) *jobs.Runner {
 	host, _ := os.Hostname()
@@ -20,6 +22,7 @@ func newRunner(e *env, a *app.App, db *store.DB) *jobs.Runner {
 	jobs.Upkeep(r, a, db)
 	jobs.Outbox(r, db, jobs.OutboxConfig{})
 	jobs.Imports(r, a)
+	jobs.Credit(r, a)
 	return r
 }
 
