@@ -94,7 +94,10 @@ var ErrAtomicRejected = errors.New("rows were rejected: nothing was applied (--a
 const defaultBatch = 2000
 
 // maxReportedErrors bounds the errors kept in a report; the count goes on.
-const maxReportedErrors = 10000
+const maxReportedErrors = MaxReportedErrors
+
+// MaxReportedErrors bounds the rejected cells a report and a run keep.
+const MaxReportedErrors = 10000
 
 func (r *ImportReport) reject(errs ...*erpimport.RowError) {
 	r.Rejected++
