@@ -289,6 +289,9 @@ func (im *importer) finish(ctx context.Context, err error) error {
 	if err != nil {
 		im.run.Status = RunFailed
 		im.stopped(err)
+		if ctx.Err() != nil { // its server is stopping: a later attempt of its job goes on
+			im.run.Status = RunInterrupted
+		}
 	}
 	im.runCounts(batchResult{})
 	ctx2, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)

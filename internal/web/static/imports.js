@@ -8,7 +8,6 @@
   var bar = document.getElementById('run-progress');
   var state = document.getElementById('run-state');
   var rows = document.getElementById('run-rows');
-  var template = rows.textContent;
   function show(p) {
     bar.value = p.percent;
     bar.textContent = p.percent + '%';
@@ -31,6 +30,5 @@
       })
       .catch(function () { setTimeout(poll, 3000); });
   }
-  void template;
   setTimeout(poll, 500);
 })();
