@@ -192,10 +192,10 @@ func (t *Tx) InsertDunningSend(ctx context.Context, s DunningSend, now time.Time
 }
 
 // MarkDunningSent records a send's delivery (state sent, or failed when it
-// is dead), in the caller's transaction.
-func (t *Tx) MarkDunningSent(ctx context.Context, sendID, state, reason string, at time.Time) error {
-	_, err := t.exec(ctx, `UPDATE dunning_sends SET state = $2, reason = $3, sent_at = $4 WHERE id = $1`,
-		sendID, state, reason, stampOrEmpty(at))
+// is dead) and the Message-ID it went with, in the caller's transaction.
+func (t *Tx) MarkDunningSent(ctx context.Context, sendID, state, reason, messageID string, at time.Time) error {
+	_, err := t.exec(ctx, `UPDATE dunning_sends SET state = $2, reason = $3, sent_at = $4, message_id = $5 WHERE id = $1`,
+		sendID, state, reason, stampOrEmpty(at), messageID)
 	if err != nil {
 		return fmt.Errorf("store: mark dunning send %s: %w", sendID, err)
 	}
