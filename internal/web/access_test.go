@@ -63,6 +63,7 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"GET /field/data", "/field/data", []int{redirect, 200, 403, 403, 403}, true},
 		{"GET /instruments", "/instruments", []int{redirect, 200, 200, 200, 200}, true},
 		{"GET /instruments", "/instruments?state=returned", []int{redirect, 200, 200, 200, 200}, true},
+		{"GET /dunning", "/dunning", []int{redirect, 403, 403, 200, 403}, false},
 		{"GET /sw.js", "/sw.js", []int{200, 200, 200, 200, 200}, false},
 	}
 	posts := map[string]bool{"POST /login": true, "POST /logout": true, "POST /debts/lists": true, "POST /debts/lists/{id}/delete": true,
@@ -76,7 +77,8 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		"POST /settlements":            true, "POST /settlements/{id}/{action}": true, // TestSettlementPages
 		"POST /collections/{id}/{action}": true,                                                                    // TestCollectionsLive
 		"POST /field/devices":             true, "POST /field/devices/{id}/blocks": true, "POST /field/sync": true, // TestFieldSync
-		"POST /outbox/{id}/resend": true, "POST /outbox/destination": true, "POST /outbox/test": true} // TestOutboxPage
+		"POST /outbox/{id}/resend": true, "POST /outbox/destination": true, "POST /outbox/test": true, // TestOutboxPage
+		"POST /dunning/run": true} // TestDunningPage
 	for _, p := range web.Patterns() {
 		if !posts[p] && !slices.ContainsFunc(pages, func(x page) bool { return x.pattern == p }) {
 			t.Errorf("page %s has no access check", p)
