@@ -76,7 +76,7 @@ func (s *signal) set(t *testing.T, online bool, tabs ...context.Context) {
 // when it does not.
 func waitFor(t *testing.T, ctx context.Context, sel string) {
 	t.Helper()
-	c, cancel := context.WithTimeout(ctx, 10*time.Second)
+	c, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if err := chromedp.Do(c, chromedp.WaitVisible(sel)); err != nil {
 		body, _ := chromedp.Run(ctx, chromedp.Text(`main`))

@@ -39,8 +39,8 @@ func TestBrowserImportPage(t *testing.T) {
 			must(t, chromedp.Do(ctx,
 				chromedp.SetUploadFiles(`input[name=file]`, []string{file}),
 				chromedp.Click(`form.import-form button`),
-				chromedp.WaitVisible(`#report`),
 			))
+			waitFor(t, ctx, `#report`)
 			if s := text(t, ctx, "#found"); !strings.Contains(s, "holded") || !strings.Contains(s, "Cuenta") {
 				t.Fatalf("what cobro finds: %q", s)
 			}

@@ -72,7 +72,7 @@ func newChrome(t *testing.T) context.Context {
 // budget bounds one database's share of a browser test: a stuck step
 // fails that subtest, with time left for the other database.
 func budget(t *testing.T, ctx context.Context) context.Context {
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }
