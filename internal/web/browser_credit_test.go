@@ -79,6 +79,12 @@ func TestBrowserCreditApproval(t *testing.T) {
 		if got := text(t, ctx, "#credit-checks"); !strings.Contains(got, "Aprobado por sergio") || !strings.Contains(got, "Buen pagador") {
 			t.Fatalf("agent's list %q", got)
 		}
+		if got := text(t, ctx, "#fig-risk"); !strings.Contains(got, "1.284,56") {
+			t.Errorf("the risk did not move with the approval: %q", got)
+		}
+		if got := text(t, ctx, "#fig-reserved"); !strings.Contains(got, "50,00") {
+			t.Errorf("reserved: %q", got)
+		}
 		fits(t, ctx, "sheet with the approval at 390 px")
 		shot(t, ctx, "credit-phone-approved-"+db.Kind()+".png")
 

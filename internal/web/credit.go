@@ -187,12 +187,22 @@ func (s *Server) creditLive(w http.ResponseWriter, r *http.Request) {
 	tick := time.NewTicker(livePoll)
 	defer tick.Stop()
 	for {
-		lines := make([]checkLine, len(checks))
-		for i, c := range checks {
-			lines[i] = lineOf(lang, loc, c)
+		c, err := s.app.Customer(r.Context(), actor, id)
+		if err != nil {
+			return
 		}
-		if sig := checksSignature(lines); sig != last {
-			b, _ := json.Marshal(lines)
+		ev := liveCredit{Checks: make([]checkLine, len(checks)), Risk: i18n.Money(lang, c.Risk), OverLimit: c.OverLimit}
+		for i, ch := range checks {
+			ev.Checks[i] = lineOf(lang, loc, ch)
+		}
+		if c.Reserved.Minor != 0 {
+			ev.Reserved = i18n.T(lang, "creditweb.risk_reserved", "amount", i18n.Money(lang, c.Reserved))
+		}
+		if c.AvailableCredit != nil {
+			ev.Available = i18n.Money(lang, *c.AvailableCredit)
+		}
+		if sig := ev.signature(); sig != last {
+			b, _ := json.Marshal(ev)
 			fmt.Fprintf(w, "event: checks\ndata: %s\n\n", b)
 			_ = fl.Flush()
 			last = sig
@@ -210,15 +220,27 @@ func (s *Server) creditLive(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// checksSignature changes whenever a check is added or changes state.
-func checksSignature(ls []checkLine) string {
+// liveCredit is what the sheet's live feed sends: the latest checks and
+// the figures they move, formatted.
+type liveCredit struct {
+	Checks    []checkLine `json:"checks"`
+	Risk      string      `json:"risk"`
+	Reserved  string      `json:"reserved"` // "" when nothing is reserved
+	Available string      `json:"available"`
+	OverLimit bool        `json:"over_limit"`
+}
+
+// signature changes whenever a check is added or changes state, or the
+// figures move.
+func (ev liveCredit) signature() string {
 	var b strings.Builder
-	for _, l := range ls {
+	for _, l := range ev.Checks {
 		b.WriteString(l.ID)
 		b.WriteByte(':')
 		b.WriteString(l.State)
 		b.WriteByte(' ')
 	}
+	b.WriteString(ev.Risk + "|" + ev.Available)
 	return b.String()
 }
 

@@ -92,7 +92,8 @@ func TestCreditPages(t *testing.T) {
 		}
 		b, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		if !strings.Contains(string(b), "event: checks") || !strings.Contains(string(b), `"state":"approved"`) {
+		if !strings.Contains(string(b), "event: checks") || !strings.Contains(string(b), `"state":"approved"`) ||
+			!strings.Contains(string(b), `"risk":"€1,284.56"`) || !strings.Contains(string(b), `"available":"-€284.56"`) {
 			t.Errorf("live feed: %s", b)
 		}
 		if res, err := ana.c.Get(base + "/customers/C-2/credit-live"); err != nil || res.StatusCode != 404 {

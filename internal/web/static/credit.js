@@ -14,8 +14,19 @@
     if (text) e.textContent = text;
     return e;
   }
+  function set(id, text) {
+    var e = document.getElementById(id);
+    if (e && text !== undefined) e.textContent = text;
+    return e;
+  }
   es.addEventListener('checks', function (ev) {
-    var lines = JSON.parse(ev.data);
+    var data = JSON.parse(ev.data);
+    var lines = data.checks;
+    set('fig-risk', data.risk);
+    var res = set('fig-reserved', data.reserved);
+    if (res) res.hidden = !data.reserved;
+    var av = set('fig-available', data.available || undefined);
+    if (av) av.classList.toggle('bad', data.over_limit);
     var before = {};
     list.querySelectorAll('li[data-id]').forEach(function (li) { before[li.getAttribute('data-id')] = li.getAttribute('data-state'); });
     list.textContent = '';
