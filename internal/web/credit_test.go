@@ -78,11 +78,16 @@ func TestCreditPages(t *testing.T) {
 		if strings.Count(list, `class="card approval"`) != 1 {
 			t.Fatalf("pending requests: %d, want 1", strings.Count(list, `class="card approval"`))
 		}
+		must(sergio, "/", 200, `id="approvals-count"`, "1 order waiting for approval")
+		if body := must(ana, "/", 200); strings.Contains(body, "approval-stats") || strings.Contains(body, "/approvals") {
+			t.Error("an agent sees the approvals' card or menu")
+		}
 		id := approvalIDRE.FindStringSubmatch(list)[1]
 		post(ana, "/approvals/"+id+"/approve", url.Values{"csrf": {csrf(sheet)}}, 403)
 		post(sergio, "/approvals/"+id+"/reject", url.Values{"csrf": {csrf(list)}, "comment": {" "}}, 400)
 		post(sergio, "/approvals/"+id+"/approve", url.Values{"csrf": {csrf(list)}, "comment": {"good payer"}, "state": {"pending"}}, http.StatusSeeOther)
 		must(sergio, "/approvals", 200, "Nothing here.")
+		must(sergio, "/", 200, "No order waiting for approval", "The latest request was answered in less than a minute")
 		must(sergio, "/approvals?state=approved", 200, "Approved by sergio within a minute", "good payer", "1 request answered here")
 		must(ana, "/customers/C-1", 200, `<span class="tag st-approved">approved</span>`, "Approved by sergio", "€50.00 of it in orders reserved")
 		// The live feed says the same.

@@ -17,7 +17,16 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "dashboard", http.StatusOK, s.newPage(r, "web.dashboard", d))
+	p := s.newPage(r, "web.dashboard", d)
+	if actor := sessionOf(r).Actor; actor.Can(auth.ApproveCredit) {
+		st, err := s.app.ApprovalStats(r.Context(), actor, 50)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.ApprovalStats = &st
+	}
+	s.render(w, r, "dashboard", http.StatusOK, p)
 }
 
 type customerListData struct {

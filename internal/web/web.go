@@ -101,7 +101,11 @@ type page struct {
 	Loc     *time.Location // the company's time zone
 	Flash   string
 	Alerts  int64 // open alerts the user may see, for the menu
-	Data    any
+	// Approvals: requests waiting for approval, for the menu of those who
+	// answer them; ApprovalStats: their dashboard's card.
+	Approvals     int64
+	ApprovalStats *app.ApprovalStats
+	Data          any
 }
 
 // T translates inside templates: {{.T "key"}}.
@@ -256,6 +260,7 @@ func (s *Server) newPage(r *http.Request, title string, data any) page {
 		p.User, p.Role, p.CSRF = &u, auth.Role(u.Role), sess.CSRFToken
 		// A count for the menu; a failure to count must not fail the page.
 		p.Alerts, _ = s.app.OpenAlerts(r.Context(), sess.Actor)
+		p.Approvals, _ = s.app.PendingApprovals(r.Context(), sess.Actor)
 	}
 	p.Loc = time.UTC
 	if c, err := s.app.Company(r.Context()); err == nil {
