@@ -94,7 +94,10 @@ var ErrAtomicRejected = errors.New("rows were rejected: nothing was applied (--a
 const defaultBatch = 2000
 
 // maxReportedErrors bounds the errors kept in a report; the count goes on.
-const maxReportedErrors = 10000
+const maxReportedErrors = MaxReportedErrors
+
+// MaxReportedErrors bounds the rejected cells a report and a run keep.
+const MaxReportedErrors = 10000
 
 func (r *ImportReport) reject(errs ...*erpimport.RowError) {
 	r.Rejected++
@@ -286,6 +289,9 @@ func (im *importer) finish(ctx context.Context, err error) error {
 	if err != nil {
 		im.run.Status = RunFailed
 		im.stopped(err)
+		if ctx.Err() != nil { // its server is stopping: a later attempt of its job goes on
+			im.run.Status = RunInterrupted
+		}
 	}
 	im.runCounts(batchResult{})
 	ctx2, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)

@@ -167,3 +167,69 @@ func TestSavedMappings(t *testing.T) {
 		}
 	})
 }
+
+// TestImportJobAttempts: an attempt stopped before it starts leaves the
+// queued run to the next one; an attempt after a run already started (a
+// server that died after committing) records a run of its own, and the
+// first keeps what it applied.
+func TestImportJobAttempts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a, _ := newApp(t, db)
+		var b strings.Builder
+		b.WriteString("customer_id;name;currency\n")
+		for i := range 5 {
+			b.WriteString("I-" + string(rune('0'+i)) + ";Cliente;EUR\n")
+		}
+		p, err := a.PreviewImport(ctx, sys, app.PreviewRequest{Kind: "customers", File: "c.csv", Data: []byte(b.String())})
+		if err != nil {
+			t.Fatal(err)
+		}
+		run, err := a.ApplyImport(ctx, sys, app.ApplyRequest{UploadID: p.UploadID, Kind: "customers"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		queued, err := a.Jobs(ctx, sys, "queued", 10)
+		if err != nil || len(queued.Jobs) != 1 {
+			t.Fatal(queued, err)
+		}
+		job := app.ImportJob{ID: queued.Jobs[0].ID, Payload: jobPayload(t, db, queued.Jobs[0].ID)}
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if err := a.RunImportJob(cctx, job); err == nil || app.FinalImportError(err) {
+			t.Fatalf("a cancelled attempt: %v", err)
+		}
+		if v, err := a.ImportProgress(ctx, sys, run); err != nil || v.State != app.RunQueued {
+			t.Fatalf("after the stop %+v: %v", v, err)
+		}
+		if err := a.RunImportJob(ctx, job); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := a.ImportProgress(ctx, sys, run); err != nil || v.ID != run || v.State != app.RunDone || v.Inserted != 5 || v.Total != 5 {
+			t.Fatalf("the attempt that ran %+v: %v", v, err)
+		}
+		if err := a.RunImportJob(ctx, job); err != nil {
+			t.Fatal(err)
+		}
+		h, err := a.ImportHistory(ctx, sys, 10)
+		if err != nil || len(h) != 2 || h[0].ID == run || h[0].Unchanged != 5 || h[0].Inserted != 0 || h[1].ID != run || h[1].Inserted != 5 {
+			t.Fatalf("history %+v: %v", h, err)
+		}
+	})
+}
+
+// jobPayload reads a job's payload from the store.
+func jobPayload(t *testing.T, db *store.DB, id string) string {
+	t.Helper()
+	list, err := db.Jobs(context.Background(), store.JobFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range list {
+		if j.ID == id {
+			return j.Payload
+		}
+	}
+	t.Fatalf("no job %s", id)
+	return ""
+}

@@ -54,14 +54,16 @@ const (
 	ReadOutbox       Action = "outbox.read"      // the outbox page: events for the ERP, their delivery
 	ResendOutbox     Action = "outbox.resend"    // send a delivered or dead event again
 	ConfigureOutbox  Action = "outbox.configure" // where events go: the webhook and its secret, the CSV folder
+	ReadDunning      Action = "dunning.read"     // the dunning page: what the next run sends, what was sent
+	RunDunning       Action = "dunning.run"      // run the reminders now
 )
 
 var grants = map[Role][]Action{
-	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert, ReadOutbox, ResendOutbox, ConfigureOutbox},
+	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert, ReadOutbox, ResendOutbox, ConfigureOutbox, ReadDunning, RunDunning},
 	Integration:    {ReadLedger, Import, RecordCollection, AckCollection, ReadConflicts},
 	Agent:          {ReadLedger, RecordCollection},
 	Supervisor:     {ReadLedger, RecordCollection, ReadConflicts, ResolveAlert},
-	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert, ReadOutbox, ResendOutbox, ConfigureOutbox},
+	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert, ReadOutbox, ResendOutbox, ConfigureOutbox, ReadDunning, RunDunning},
 	Management:     {ReadLedger, ReadConflicts},
 }
 

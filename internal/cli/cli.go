@@ -26,6 +26,8 @@ Usage:
   cobro serve   [--db DSN] [--addr HOST:PORT]       serve the API (env COBRO_DB, COBRO_ADDR)
                 [--metrics-token TOKEN] [--metrics-addr HOST:PORT]  (env COBRO_METRICS_TOKEN, COBRO_METRICS_ADDR)
                 [--public-url URL] [--trusted-proxies CIDRS] [--session-idle 12h]
+                [--smtp-addr HOST:PORT --smtp-from ADDR] [--smtp-tls starttls|starttls-required|tls]
+                [--smtp-user USER] [--dunning-hour 9]  (env COBRO_SMTP_ADDR, _FROM, _TLS, _USER, _PASSWORD)
   cobro migrate [--db DSN]                          create or update the database schema
   cobro company [--db DSN] --name NAME [--tax-id ID] [--address TEXT] [--currency EUR]
                 [--time-zone Europe/Madrid] [--language es|en] [--how-to-pay-en TEXT] [--how-to-pay-es TEXT]
@@ -39,6 +41,7 @@ Usage:
   cobro user disable|enable [--db DSN] NAME           disabling ends the user's sessions, refuses their tokens
   cobro user passwd  [--db DSN] NAME < password       a new password; the user's sessions end
   cobro check   [--db DSN]                          verify every ledger invariant
+  cobro dunning run [--db DSN] [--as-of YYYY-MM-DD] [--dry-run]   the reminders due: each step once
   cobro backup  [--db DSN] FILE                     a consistent copy of a SQLite database, while it serves
 
 DSN: sqlite:PATH (default sqlite:cobro.db) or postgres://user:pass@host:port/db
@@ -65,7 +68,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmds := map[string]func(context.Context, *env, []string) error{
 		"demo": cmdDemo, "serve": cmdServe, "migrate": cmdMigrate, "company": cmdCompany,
 		"import": cmdImport, "token": cmdToken, "check": cmdCheck, "user": cmdUser,
-		"backup": cmdBackup,
+		"backup": cmdBackup, "dunning": cmdDunning,
 	}
 	run, ok := cmds[args[0]]
 	if !ok {

@@ -46,10 +46,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	hashing := hashFlags(fs)
 	metricsToken, metricsAddr := metricsFlags(fs)
 	accessConfig := accessFlags(fs)
+	dunningConfig := dunningFlags(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
 	acc, err := accessConfig()
+	if err != nil {
+		return err
+	}
+	dun, err := dunningConfig()
 	if err != nil {
 		return err
 	}
@@ -68,7 +73,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	runner := newRunner(e, a, db)
+	runner := newRunner(e, a, db, dun)
 	srv := server.New(a, e.log, server.Config{Addr: *addr, MaxBody: *maxBody, Extra: pages.Register, Metrics: runner.Collectors(),
 		MetricsToken: *metricsToken, MetricsAddr: *metricsAddr, Proxies: acc.proxies})
 	return serveWithJobs(ctx, runner, func(ctx context.Context) error {

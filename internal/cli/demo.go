@@ -28,7 +28,12 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	reset := fs.Bool("reset", false, "delete the SQLite demo file first and build the demo again around today")
 	seed := fs.Uint64("seed", 2026, "random seed of the demo data: the same seed gives the same data")
 	customers := fs.Int("customers", demo.DefaultCustomers, "how many customers the demo has (about 12 documents each)")
+	dunningConfig := dunningFlags(fs)
 	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	dun, err := dunningConfig()
+	if err != nil {
 		return err
 	}
 	path, isSQLite := strings.CutPrefix(*dsn, "sqlite:")
@@ -106,7 +111,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	runner := newRunner(e, a, db)
+	runner := newRunner(e, a, db, dun)
 	srv := server.New(a, e.log, server.Config{Addr: *addr, MaxBody: 32 << 20, Extra: pages.Register, Metrics: runner.Collectors()})
 	return serveWithJobs(ctx, runner, func(ctx context.Context) error {
 		return srv.Run(ctx, func(listen string) {

@@ -12,17 +12,19 @@ import (
 )
 
 // newRunner is the job runner of a server: cobro's upkeep (jobs.Upkeep),
-// the outbox's delivery (jobs.Outbox), the import page's (jobs.Imports)
-// and the expiry of credit reservations (jobs.Credit), on the app's clock,
-// leasing as
+// the outbox's delivery (jobs.Outbox), the import page's (jobs.Imports),
+// the expiry of credit reservations (jobs.Credit) and the reminders
+// (jobs.Dunning: the daily run, and their emails when an SMTP server is
+// set), on the app's clock, leasing as
 // this host and process.
-func newRunner(e *env, a *app.App, db *store.DB) *jobs.Runner {
+func newRunner(e *env, a *app.App, db *store.DB, dun jobs.DunningConfig) *jobs.Runner {
 	host, _ := os.Hostname()
 	r := jobs.New(db, jobs.Config{Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), Now: a.Now, Log: e.log})
 	jobs.Upkeep(r, a, db)
 	jobs.Outbox(r, db, jobs.OutboxConfig{})
 	jobs.Imports(r, a)
 	jobs.Credit(r, a)
+	jobs.Dunning(r, a, db, dun)
 	return r
 }
 

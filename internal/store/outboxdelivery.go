@@ -89,7 +89,20 @@ type ClaimedEvent struct {
 // leaves its events to be claimed again when their lease runs out. On
 // PostgreSQL claimers skip the rows another is claiming (FOR UPDATE SKIP
 // LOCKED); on SQLite the single writer claims one batch at a time.
+//
+// The dunning.* topics are left out: reminders go to customers by their
+// own delivery (ClaimOutboxTopic), not to the ERP.
 func (db *DB) ClaimOutbox(ctx context.Context, owner string, limit int, lease time.Duration, now time.Time) ([]ClaimedEvent, error) {
+	return db.claimOutbox(ctx, owner, limit, lease, now, `topic NOT LIKE 'dunning.%'`)
+}
+
+// ClaimOutboxTopic claims due events of one topic as ClaimOutbox does
+// (the same lease, the same order): the dunning mailer's claim.
+func (db *DB) ClaimOutboxTopic(ctx context.Context, topic, owner string, limit int, lease time.Duration, now time.Time) ([]ClaimedEvent, error) {
+	return db.claimOutbox(ctx, owner, limit, lease, now, `topic = $5`, topic)
+}
+
+func (db *DB) claimOutbox(ctx context.Context, owner string, limit int, lease time.Duration, now time.Time, topic string, args ...any) ([]ClaimedEvent, error) {
 	if limit < 1 {
 		return nil, nil
 	}
@@ -98,8 +111,8 @@ func (db *DB) ClaimOutbox(ctx context.Context, owner string, limit int, lease ti
 		out = out[:0]
 		rows, err := t.query(ctx, `UPDATE outbox SET lease_owner = $1, lease_until = $2
 			WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $3 AND lease_until <= $3
-				ORDER BY id LIMIT $4`+t.d.skipLocked()+`)
-			RETURNING `+outboxCols+`, webhook_at, csv_at`, owner, Stamp(now.Add(lease)), Stamp(now), limit)
+				AND `+topic+` ORDER BY id LIMIT $4`+t.d.skipLocked()+`)
+			RETURNING `+outboxCols+`, webhook_at, csv_at`, append([]any{owner, Stamp(now.Add(lease)), Stamp(now), limit}, args...)...)
 		if err != nil {
 			return fmt.Errorf("store: claim outbox: %w", err)
 		}
@@ -176,6 +189,13 @@ type OutboxOutcome struct {
 // owner, and releases the claim. ErrLeaseLost: the lease ran out and
 // another worker claimed the event; nothing is recorded.
 func (db *DB) RecordOutbox(ctx context.Context, id, owner string, o OutboxOutcome, now time.Time) error {
+	return db.RecordOutboxWith(ctx, id, owner, o, now, nil)
+}
+
+// RecordOutboxWith is RecordOutbox with also, in the same transaction and
+// only while the claim holds, what the delivery itself records (with, when
+// not nil): the dunning mailer marks its send intent sent.
+func (db *DB) RecordOutboxWith(ctx context.Context, id, owner string, o OutboxOutcome, now time.Time, with func(*Tx) error) error {
 	return db.Write(ctx, func(t *Tx) error {
 		state := OutboxPending
 		switch {
@@ -214,6 +234,9 @@ func (db *DB) RecordOutbox(ctx context.Context, id, owner string, o OutboxOutcom
 				a.Status, a.Error, a.Duration.Milliseconds()); err != nil {
 				return fmt.Errorf("store: record outbox attempt %s: %w", id, err)
 			}
+		}
+		if with != nil {
+			return with(t)
 		}
 		return nil
 	})

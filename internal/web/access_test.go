@@ -48,6 +48,9 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"GET /users", "/users", []int{redirect, 403, 403, 200, 403}, false},
 		{"GET /alerts", "/alerts", []int{redirect, 200, 200, 200, 200}, true},
 		{"GET /imports", "/imports", []int{redirect, 403, 403, 200, 403}, false},
+		{"GET /imports/runs/{id}", "/imports/runs/no-such-run", []int{redirect, 403, 403, 404, 403}, false},
+		{"GET /imports/runs/{id}/progress", "/imports/runs/no-such-run/progress", []int{redirect, 403, 403, 404, 403}, false},
+		{"GET /imports/runs/{id}/errors.csv", "/imports/runs/no-such-run/errors.csv", []int{redirect, 403, 403, 404, 403}, false},
 		{"GET /customers/{id}/collect", "/customers/C-2/collect", []int{redirect, 404, 200, 200, 403}, false},
 		{"GET /collections", "/collections", []int{redirect, 200, 200, 200, 200}, true},
 		{"GET /collections/live", "/collections/live", []int{redirect, 400, 400, 400, 400}, false},
@@ -61,6 +64,7 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"GET /field/data", "/field/data", []int{redirect, 200, 403, 403, 403}, true},
 		{"GET /instruments", "/instruments", []int{redirect, 200, 200, 200, 200}, true},
 		{"GET /instruments", "/instruments?state=returned", []int{redirect, 200, 200, 200, 200}, true},
+		{"GET /dunning", "/dunning", []int{redirect, 403, 403, 200, 403}, false},
 		{"GET /sw.js", "/sw.js", []int{200, 200, 200, 200, 200}, false},
 		{"GET /approvals", "/approvals", []int{redirect, 403, 200, 200, 403}, false},
 		{"GET /approvals", "/approvals?state=", []int{redirect, 403, 200, 200, 403}, false},
@@ -72,13 +76,15 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		"POST /customers/{id}/share": true, "POST /customers/{id}/share/{link}/revoke": true,
 		"POST /users/{name}/disable": true, "POST /users/{name}/enable": true, "POST /users/{name}/password": true,
 		"POST /users/{name}/tokens/{token}/revoke": true, "POST /jobs/{id}/retry": true,
-		"POST /alerts/{id}/resolve":    true,
-		"POST /imports":                true,
+		"POST /alerts/{id}/resolve": true,
+		"POST /imports":             true,
+		"POST /imports/apply":       true, "POST /imports/mappings": true, // TestImportApplyPage
 		"POST /customers/{id}/collect": true,                                          // TestCollectPage
 		"POST /settlements":            true, "POST /settlements/{id}/{action}": true, // TestSettlementPages
 		"POST /collections/{id}/{action}": true,                                                                    // TestCollectionsLive
 		"POST /field/devices":             true, "POST /field/devices/{id}/blocks": true, "POST /field/sync": true, // TestFieldSync
 		"POST /outbox/{id}/resend": true, "POST /outbox/destination": true, "POST /outbox/test": true, // TestOutboxPage
+		"POST /dunning/run":                 true, // TestDunningPage
 		"POST /customers/{id}/credit-check": true, "POST /customers/{id}/flag": true, "POST /approvals/{id}/{action}": true,
 		"POST /credit-policy": true} // TestCreditPages
 	for _, p := range web.Patterns() {

@@ -52,3 +52,28 @@ func TestBrowserInstruments(t *testing.T) {
 		must(t, chromedp.Do(ctx, chromedp.Click(`button.link`), chromedp.WaitVisible(`input[name=name]`)))
 	})
 }
+
+// TestBrowserDunning: the dunning page with a preview on a phone and on a
+// desktop: nothing spills sideways.
+func TestBrowserDunning(t *testing.T) {
+	chrome := newChrome(t)
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := budget(t, chrome)
+		base := setup(t, db)
+		_, err := lastApp.ImportCustomers(context.Background(), auth.System("test"), strings.NewReader(`[
+ {"customer_id": "C-1", "name": "Ferretería Núñez", "agent": "AG1", "currency": "EUR", "email": "pagos@nunez.example", "language": "es"}]`),
+			app.ImportOptions{File: "c.json", Format: "json"})
+		must(t, err)
+		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)))
+		signInWith(t, ctx, base, "/dunning?preview=C-1", "alba")
+		if got := jsText(t, ctx, "#preview-subject"); !strings.Contains(got, "1.234,56") {
+			t.Fatalf("preview subject %q", got)
+		}
+		fits(t, ctx, "dunning")
+		shot(t, ctx, "dunning-phone-"+db.Kind()+".png")
+		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/dunning?preview=C-1"), chromedp.WaitVisible(`#preview`)))
+		fits(t, ctx, "dunning desktop")
+		shot(t, ctx, "dunning-desktop-"+db.Kind()+".png")
+		must(t, chromedp.Do(ctx, chromedp.Click(`button.link`), chromedp.WaitVisible(`input[name=name]`)))
+	})
+}
