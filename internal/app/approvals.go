@@ -66,7 +66,7 @@ func (a *App) Approvals(ctx context.Context, actor auth.Actor, lang i18n.Lang, s
 					return err
 				}
 				av.CustomerName, av.Flagged = acc.Name, ca.Flagged
-				av.Risk = money.New(acc.Figures.Risk()+ca.Reserved, acc.Currency)
+				av.Risk = money.New(acc.Risk(), acc.Currency)
 				av.Overdue = money.New(acc.Figures.Overdue, acc.Currency)
 				if acc.CreditLimit != nil {
 					l := money.New(*acc.CreditLimit, acc.Currency)

@@ -103,6 +103,16 @@ func TestCreditCheckFlow(t *testing.T) {
 		if now.Reserved.Minor != 1000_00+over || now.Risk.Minor != risk+1000_00+over {
 			t.Fatalf("after approval %+v", now)
 		}
+		// The customer's figures everywhere count the reservations: the
+		// sheet, the lists and their over-limit filter.
+		cv, err := a.Customer(ctx, ana, "C1")
+		if err != nil || cv.Risk != now.Risk || cv.Reserved.Minor != 1000_00+over || cv.AvailableCredit.Minor != 5000_00-now.Risk.Minor || !cv.OverLimit {
+			t.Fatalf("customer after approval %v %+v", err, cv)
+		}
+		overList, err := a.Customers(ctx, ana, app.CustomerQuery{Status: "over_limit"})
+		if err != nil || len(overList.Items) != 1 || overList.Items[0].ID != "C1" || overList.Items[0].Risk != now.Risk {
+			t.Fatalf("over-limit list %v %+v", err, overList.Items)
+		}
 		// Cancel one, invoice the other.
 		if c, _, err := a.CancelCheck(ctx, ana, k(), i18n.English, *first.ReservationID); err != nil || c.State != store.CheckCancelled {
 			t.Fatalf("cancel %v %+v", err, c)

@@ -184,11 +184,10 @@ func (a *App) creditFacts(ctx context.Context, tx *store.Tx, acc store.Account, 
 	if err != nil {
 		return p, credit.Facts{}, ca, err
 	}
-	risk, ok := money.AddMinor(acc.Figures.Risk(), ca.Reserved)
-	if !ok {
-		return p, credit.Facts{}, ca, ledger.ErrOutOfRange
-	}
-	f := credit.Facts{Currency: acc.Currency, Limit: acc.CreditLimit, Risk: risk, Flagged: ca.Flagged, FlagReason: ca.FlagReason,
+	// Read again under the customer's lock: a replaced check may have
+	// released its reservation since acc was read.
+	acc.Reserved = ca.Reserved
+	f := credit.Facts{Currency: acc.Currency, Limit: acc.CreditLimit, Risk: acc.Risk(), Flagged: ca.Flagged, FlagReason: ca.FlagReason,
 		Documents: docs, Today: asOf}
 	return p, f, ca, nil
 }

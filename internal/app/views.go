@@ -23,13 +23,16 @@ type CustomerView struct {
 	Route    string         `json:"route"`
 	Currency money.Currency `json:"currency"`
 	// CreditLimit and AvailableCredit are null when no limit is set.
-	CreditLimit      *money.Amount `json:"credit_limit"`
-	Balance          money.Amount  `json:"balance"`
-	Overdue          money.Amount  `json:"overdue"`
-	Disputed         money.Amount  `json:"disputed"`
-	InHand           money.Amount  `json:"in_hand"`
-	Unallocated      money.Amount  `json:"unallocated"`
+	CreditLimit *money.Amount `json:"credit_limit"`
+	Balance     money.Amount  `json:"balance"`
+	Overdue     money.Amount  `json:"overdue"`
+	Disputed    money.Amount  `json:"disputed"`
+	InHand      money.Amount  `json:"in_hand"`
+	Unallocated money.Amount  `json:"unallocated"`
+	// Risk is open debts + instruments not cleared + orders reserved
+	// (Reserved); AvailableCredit is the limit less it.
 	Risk             money.Amount  `json:"risk"`
+	Reserved         money.Amount  `json:"reserved"`
 	AvailableCredit  *money.Amount `json:"available_credit"`
 	OverLimit        bool          `json:"over_limit"`
 	Conflict         money.Amount  `json:"conflict"`
@@ -45,16 +48,16 @@ func customerView(a store.Account, asOf civil.Date) CustomerView {
 		ID: c.ID, Name: c.Name, TaxID: c.TaxID, Email: c.Email, Phone: c.Phone, Language: c.Language, Agent: c.Agent,
 		Segment: c.Segment, Zone: c.Zone, Route: c.Route, Currency: c.Currency,
 		Balance: amt(f.Balance), Overdue: amt(f.Overdue), Disputed: amt(f.Disputed), InHand: amt(f.InHand),
-		Unallocated: amt(f.Unallocated), Risk: amt(f.Risk()), Conflict: amt(f.Conflict),
+		Unallocated: amt(f.Unallocated), Risk: amt(a.Risk()), Reserved: amt(a.Reserved), Conflict: amt(f.Conflict),
 		OpenDocuments: f.OpenCount, OverdueDocuments: f.OverdueCount, FiguresAsOf: asOf,
 	}
 	if c.CreditLimit != nil {
 		l := amt(*c.CreditLimit)
 		v.CreditLimit = &l
-		avail, _ := f.Available(c.CreditLimit)
+		avail, _ := a.Available()
 		av := amt(avail)
 		v.AvailableCredit = &av
-		v.OverLimit = f.OverLimit(c.CreditLimit)
+		v.OverLimit = a.OverLimit()
 	}
 	return v
 }

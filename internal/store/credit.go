@@ -335,3 +335,40 @@ func (t *Tx) scanChecks(ctx context.Context, q string, args ...any) ([]CreditChe
 	}
 	return out, rows.Err()
 }
+
+// PendingApprovals counts the requests waiting for approval.
+func (t *Tx) PendingApprovals(ctx context.Context) (int64, error) {
+	var n int64
+	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM credit_checks WHERE approval = 'pending'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: pending approvals: %w", err)
+	}
+	return n, nil
+}
+
+// AnsweredApprovals returns how long each of the latest n answered
+// requests for approval waited, from request to answer.
+func (t *Tx) AnsweredApprovals(ctx context.Context, n int) ([]time.Duration, error) {
+	rows, err := t.query(ctx, `SELECT created_at, decided_at FROM credit_checks WHERE approval IN ('approved', 'rejected')
+		ORDER BY created_at DESC, id DESC LIMIT $1`, n)
+	if err != nil {
+		return nil, fmt.Errorf("store: answered approvals: %w", err)
+	}
+	defer rows.Close()
+	var out []time.Duration
+	for rows.Next() {
+		var c, d string
+		if err := rows.Scan(&c, &d); err != nil {
+			return nil, fmt.Errorf("store: answered approvals: %w", err)
+		}
+		ct, err := ParseStamp(c)
+		if err != nil {
+			return nil, err
+		}
+		dt, err := ParseStamp(d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, dt.Sub(ct))
+	}
+	return out, rows.Err()
+}

@@ -19,14 +19,36 @@ import (
 	"cobro/internal/money"
 )
 
-// Account is a customer with its stored figures.
+// Account is a customer with its stored figures and what its live credit
+// reservations hold (credit_accounts, read with it: a point read).
 type Account struct {
 	ledger.Customer
-	Figures ledger.Figures
+	Figures  ledger.Figures
+	Reserved int64
 }
 
-const customerCols = `id, name, tax_id, email, phone, language, agent, segment, zone, route, credit_limit_minor, currency,
-	balance_minor, overdue_minor, disputed_minor, in_hand_minor, unallocated_minor, conflict_minor, open_count, overdue_count, owed_minor`
+// Risk is the customer's whole risk: open debts and instruments not
+// cleared (the ledger's figures) plus the orders reserved against its
+// limit. Each term is bounded by money.MaxTotal, so the sum cannot leave
+// int64.
+func (a Account) Risk() int64 { return a.Figures.Risk() + a.Reserved }
+
+// OverLimit reports whether the whole risk exceeds the credit limit.
+func (a Account) OverLimit() bool { return ledger.OverLimit(a.Risk(), a.CreditLimit) }
+
+// Available is the credit limit less the whole risk; false when no limit
+// is set.
+func (a Account) Available() (int64, bool) {
+	if a.CreditLimit == nil {
+		return 0, false
+	}
+	return *a.CreditLimit - a.Risk(), true
+}
+
+// customerCols are read from table customers (unaliased).
+var customerCols = `id, name, tax_id, email, phone, language, agent, segment, zone, route, credit_limit_minor, currency,
+	balance_minor, overdue_minor, disputed_minor, in_hand_minor, unallocated_minor, conflict_minor, open_count, overdue_count, owed_minor, ` +
+	reservedSQL("customers")
 
 func scanAccount(s interface{ Scan(...any) error }) (Account, error) {
 	var a Account
@@ -34,7 +56,7 @@ func scanAccount(s interface{ Scan(...any) error }) (Account, error) {
 	var cur string
 	f := &a.Figures
 	err := s.Scan(&a.ID, &a.Name, &a.TaxID, &a.Email, &a.Phone, &a.Language, &a.Agent, &a.Segment, &a.Zone, &a.Route,
-		&limit, &cur, &f.Balance, &f.Overdue, &f.Disputed, &f.InHand, &f.Unallocated, &f.Conflict, &f.OpenCount, &f.OverdueCount, &f.Owed)
+		&limit, &cur, &f.Balance, &f.Overdue, &f.Disputed, &f.InHand, &f.Unallocated, &f.Conflict, &f.OpenCount, &f.OverdueCount, &f.Owed, &a.Reserved)
 	if limit.Valid {
 		a.CreditLimit = &limit.Int64
 	}

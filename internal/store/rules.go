@@ -183,8 +183,15 @@ func bucketSQL(d string, today civil.Date, p *params) string {
 	return b.String()
 }
 
-// overLimitSQL is a condition on customers row c: its risk exceeds its
-// credit limit (ledger.OverLimit).
+// overLimitSQL is a condition on customers row c: its whole risk (the
+// ledger's and its reservations, Account.Risk) exceeds its credit limit
+// (ledger.OverLimit).
 func overLimitSQL(c string) string {
-	return c + ".credit_limit_minor IS NOT NULL AND " + c + ".risk_minor > " + c + ".credit_limit_minor"
+	return c + ".credit_limit_minor IS NOT NULL AND " + c + ".risk_minor + " + reservedSQL(c) + " > " + c + ".credit_limit_minor"
+}
+
+// reservedSQL is what customers row c's live reservations hold
+// (Account.Reserved): a point read of credit_accounts by its key.
+func reservedSQL(c string) string {
+	return "COALESCE((SELECT ca.reserved_minor FROM credit_accounts ca WHERE ca.customer_id = " + c + ".id), 0)"
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"cobro/internal/app"
 	"cobro/internal/auth"
@@ -65,6 +66,11 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"GET /instruments", "/instruments?state=returned", []int{redirect, 200, 200, 200, 200}, true},
 		{"GET /dunning", "/dunning", []int{redirect, 403, 403, 200, 403}, false},
 		{"GET /sw.js", "/sw.js", []int{200, 200, 200, 200, 200}, false},
+		{"GET /approvals", "/approvals", []int{redirect, 403, 200, 200, 403}, false},
+		{"GET /approvals", "/approvals?state=", []int{redirect, 403, 200, 200, 403}, false},
+		{"GET /credit-policy", "/credit-policy", []int{redirect, 403, 403, 200, 403}, false},
+		{"GET /customers/{id}/credit-live", "/customers/C-2/credit-live", []int{redirect, 404, 200, 200, 200}, false},
+		{"GET /customers/{id}", "/customers/C-2?amount=10", []int{redirect, 404, 200, 200, 200}, false},
 	}
 	posts := map[string]bool{"POST /login": true, "POST /logout": true, "POST /debts/lists": true, "POST /debts/lists/{id}/delete": true,
 		"POST /customers/{id}/share": true, "POST /customers/{id}/share/{link}/revoke": true,
@@ -78,13 +84,18 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		"POST /collections/{id}/{action}": true,                                                                    // TestCollectionsLive
 		"POST /field/devices":             true, "POST /field/devices/{id}/blocks": true, "POST /field/sync": true, // TestFieldSync
 		"POST /outbox/{id}/resend": true, "POST /outbox/destination": true, "POST /outbox/test": true, // TestOutboxPage
-		"POST /dunning/run": true} // TestDunningPage
+		"POST /dunning/run":                 true, // TestDunningPage
+		"POST /customers/{id}/credit-check": true, "POST /customers/{id}/flag": true, "POST /approvals/{id}/{action}": true,
+		"POST /credit-policy": true} // TestCreditPages
 	for _, p := range web.Patterns() {
 		if !posts[p] && !slices.ContainsFunc(pages, func(x page) bool { return x.pattern == p }) {
 			t.Errorf("page %s has no access check", p)
 		}
 	}
 	userPosts := []string{"/users/nobody/disable", "/users/nobody/enable", "/users/nobody/password", "/users/nobody/tokens/x/revoke"}
+	// The live feeds end soon.
+	web.SetLive(50*time.Millisecond, 100*time.Millisecond)
+	t.Cleanup(func() { web.SetLive(2*time.Second, 25*time.Second) })
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		base := setup(t, db)
 		c2, _, err := lastApp.RecordCollection(context.Background(), auth.System("test"), app.Idem{Key: "c2", Hash: "c2"},

@@ -62,6 +62,8 @@ var funcs = template.FuncMap{
 		return template.URL("?" + out.Encode())
 	},
 	"itoa": strconv.Itoa,
+	// actor is an audit log's actor as a person reads it.
+	"actor": actorName,
 	// link joins a path and a query string of our own making (re-encoded,
 	// so nothing but a query can come out of it).
 	"link": func(path, query string) template.URL {

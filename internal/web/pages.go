@@ -17,7 +17,16 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "dashboard", http.StatusOK, s.newPage(r, "web.dashboard", d))
+	p := s.newPage(r, "web.dashboard", d)
+	if actor := sessionOf(r).Actor; actor.Can(auth.ApproveCredit) {
+		st, err := s.app.ApprovalStats(r.Context(), actor, 50)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.ApprovalStats = &st
+	}
+	s.render(w, r, "dashboard", http.StatusOK, p)
 }
 
 type customerListData struct {
@@ -55,6 +64,7 @@ type customerSheetData struct {
 	Collections []app.CollectionView
 	ShareLinks  []app.ShareLinkView
 	Collected   *app.CollectionView // just recorded (?collected=ID)
+	Credit      *creditSheet        // credit.go
 }
 
 // sheetDocuments bounds the open documents shown on a customer's sheet.
@@ -92,7 +102,13 @@ func (s *Server) customerSheet(w http.ResponseWriter, r *http.Request) {
 			d.Documents = append(d.Documents, doc)
 		}
 	}
-	s.render(w, r, "customer", http.StatusOK, s.newPage(r, "", d))
+	p := s.newPage(r, "", d)
+	if d.Credit, err = s.creditSheetOf(r, c, p.Lang, p.Loc); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Data = d
+	s.render(w, r, "customer", http.StatusOK, p)
 }
 
 // statement sends the customer's statement of pending invoices as a PDF.

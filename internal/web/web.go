@@ -69,12 +69,17 @@ func New(a *app.App, log *slog.Logger, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Templates whose names begin with "_" are parts that any page may use.
+	parts, err := fs.Glob(templateFS, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, append([]string{"templates/layout.html", n}, parts...)...)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", n, err)
 		}
@@ -96,7 +101,11 @@ type page struct {
 	Loc     *time.Location // the company's time zone
 	Flash   string
 	Alerts  int64 // open alerts the user may see, for the menu
-	Data    any
+	// Approvals: requests waiting for approval, for the menu of those who
+	// answer them; ApprovalStats: their dashboard's card.
+	Approvals     int64
+	ApprovalStats *app.ApprovalStats
+	Data          any
 }
 
 // T translates inside templates: {{.T "key"}}.
@@ -251,6 +260,7 @@ func (s *Server) newPage(r *http.Request, title string, data any) page {
 		p.User, p.Role, p.CSRF = &u, auth.Role(u.Role), sess.CSRFToken
 		// A count for the menu; a failure to count must not fail the page.
 		p.Alerts, _ = s.app.OpenAlerts(r.Context(), sess.Actor)
+		p.Approvals, _ = s.app.PendingApprovals(r.Context(), sess.Actor)
 	}
 	p.Loc = time.UTC
 	if c, err := s.app.Company(r.Context()); err == nil {
