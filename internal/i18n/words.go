@@ -136,7 +136,16 @@ func spanishNumber(n int64, fem bool) string {
 		return "cero"
 	}
 	var parts []string
-	if m := n / 1_000_000; m > 0 {
+	// A billón is a million millions (long scale): amounts of a currency
+	// without minor units reach it.
+	if b := n / 1_000_000_000_000; b > 0 {
+		if b == 1 {
+			parts = append(parts, "un billón")
+		} else {
+			parts = append(parts, spanishThousands(b, false)+" billones")
+		}
+	}
+	if m := n % 1_000_000_000_000 / 1_000_000; m > 0 {
 		// millón is masculine, whatever the currency.
 		if m == 1 {
 			parts = append(parts, "un millón")

@@ -65,3 +65,22 @@ func TestAmountInWordsProperty(t *testing.T) {
 		}
 	})
 }
+
+// TestAmountInWordsLargest: the largest amount of a currency without minor
+// units is ten billones in Spanish (long scale), not a panic.
+func TestAmountInWordsLargest(t *testing.T) {
+	for _, tc := range []struct {
+		lang Lang
+		a    money.Amount
+		want string
+	}{
+		{Spanish, money.New(10_000_000_000_000, "JPY"), "diez billones de JPY"},
+		{Spanish, money.New(1_000_000_000_000, "CLP"), "un billón de pesos"},
+		{Spanish, money.New(1_002_000_001_000, "CLP"), "un billón dos mil millones mil pesos"},
+		{English, money.New(10_000_000_000_000, "JPY"), "ten trillion JPY"},
+	} {
+		if got := AmountInWords(tc.lang, tc.a); got != tc.want {
+			t.Errorf("%v in %s: %q, want %q", tc.a, tc.lang, got, tc.want)
+		}
+	}
+}

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +21,8 @@ import (
 	"cobro/internal/app"
 	"cobro/internal/auth"
 	"cobro/internal/dbtest"
+	"cobro/internal/i18n"
+	"cobro/internal/money"
 	"cobro/internal/store"
 )
 
@@ -160,6 +164,9 @@ func TestBrowserOffline(t *testing.T) {
 		if !strings.HasPrefix(first, "AG1-D1-") {
 			t.Fatalf("receipt number %q", first)
 		}
+		if w := jsText(t, ctx, "#field-receipt-words"); w != "La cantidad de cien euros." {
+			t.Fatalf("the total in words offline: %q", w)
+		}
 		if st := jsText(t, ctx, "#field-receipt-state"); !strings.Contains(st, "Aún no enviado") {
 			t.Fatalf("receipt state offline: %q", st)
 		}
@@ -224,4 +231,48 @@ func TestBrowserOffline(t *testing.T) {
 		cancel()
 		must(t, chromedp.Do(ctx, chromedp.Click(`button.link`), chromedp.WaitVisible(`input[name=name]`)))
 	})
+}
+
+// TestBrowserWordsAgree: the field app writes a receipt's total in words
+// itself (it prints offline); on every amount tried, in both languages and
+// several currencies, it says exactly what i18n.AmountInWords says.
+func TestBrowserWordsAgree(t *testing.T) {
+	chrome := newChrome(t)
+	// Not a storage test: the page comes from SQLite only.
+	base := setup(t, dbtest.Open(t, "sqlite"))
+	ctx := budget(t, chrome)
+	must(t, chromedp.Do(ctx, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(`input[name=name]`)))
+	eval[bool](t, ctx, `new Promise(r => { const s = document.createElement('script'); s.src = '/static/words.js'; s.onload = () => r(true); document.head.append(s); })`)
+	type probe struct {
+		Minor    int64  `json:"minor"`
+		Currency string `json:"currency"`
+		Digits   int    `json:"digits"`
+		Lang     string `json:"lang"`
+	}
+	amounts := []int64{0, 1, 100, 101, 2100, 2101, 10000, 10001, 12345, 100000, 123456, 2_100_000, 100_000_000, 100_000_100,
+		200_000_000, 2_100_000_000, 123_456_789_01, 1_000_000_000_000, 9_999_999_999_999}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 300 {
+		amounts = append(amounts, rng.Int64N(10_000_000_000_000))
+	}
+	var probes []probe
+	for _, a := range amounts {
+		for _, cur := range []money.Currency{"EUR", "GBP", "USD", "CLP", "JPY"} {
+			for _, l := range []i18n.Lang{i18n.English, i18n.Spanish} {
+				probes = append(probes, probe{a, string(cur), cur.Digits(), string(l)})
+			}
+		}
+	}
+	raw, err := json.Marshal(probes)
+	must(t, err)
+	got := eval[[]string](t, ctx, `JSON.parse(`+strconv.Quote(string(raw))+`).map(p => window.cobroWords(p.minor, p.currency, p.digits, p.lang))`)
+	if len(got) != len(probes) {
+		t.Fatalf("%d answers for %d amounts", len(got), len(probes))
+	}
+	for i, p := range probes {
+		want := i18n.AmountInWords(i18n.Lang(p.Lang), money.New(p.Minor, money.Currency(p.Currency)))
+		if got[i] != want {
+			t.Errorf("%d %s in %s: the field app writes %q, the server %q", p.Minor, p.Currency, p.Lang, got[i], want)
+		}
+	}
 }

@@ -68,6 +68,11 @@ func (s *Server) fieldPage(w http.ResponseWriter, r *http.Request) {
 			words[k], _ = i18n.Template(lang, k) // the app fills {placeholders} itself
 		}
 	}
+	// A receipt states its total in words in the customer's language,
+	// whichever the agent reads.
+	for _, l := range []i18n.Lang{i18n.English, i18n.Spanish} {
+		words["receipt.in_words."+string(l)], _ = i18n.Template(l, "receipt.in_words")
+	}
 	for _, in := range collectInstruments {
 		words["instrument."+string(in)] = i18n.T(lang, "instrument."+string(in))
 	}

@@ -408,6 +408,13 @@
     view.append(form);
   }
 
+  // inWords is the receipt's total in words, in the customer's language.
+  function inWords(a, l) {
+    l = l === 'es' || l === 'en' ? l : lang;
+    var tpl = W['receipt.in_words.' + l] || '{words}';
+    return tpl.split('{words}').join(window.cobroWords(a.amount, a.currency, digits(a.currency), l));
+  }
+
   function instrumentText(inst) {
     return [W['instrument.' + inst.kind] || inst.kind, inst.label, inst.number, inst.bank, inst.due_date].filter(Boolean).join(' · ');
   }
@@ -420,7 +427,7 @@
       rec.disabled = true;
       var id = uuid();
       var item = {
-        id: id, created: new Date().toISOString(), customer_name: c.name, lines: res.lines,
+        id: id, created: new Date().toISOString(), customer_name: c.name, customer_language: c.language || lang, lines: res.lines,
         request: { id: id, customer_id: c.id, amount: { amount: res.total, currency: cur }, instrument: res.instrument,
           allocations: res.allocations, collected_at: new Date().toISOString(), device_id: '', receipt_number: '' }
       };
@@ -462,6 +469,7 @@
         it.lines.map(function (l) { return [h('dt', {}, l.number), h('dd', { class: 'num' }, money(l.amount, cur))]; }),
         rq.amount.amount > allocated ? [h('dt', {}, t('field.advance')), h('dd', { class: 'num' }, money(rq.amount.amount - allocated, cur))] : null,
         h('dt', {}, t('field.receipt_total')), h('dd', { class: 'num big', id: 'field-receipt-total' }, m(rq.amount))),
+      window.cobroWords ? h('p', { id: 'field-receipt-words' }, inWords(rq.amount, it.customer_language)) : null,
       h('p', {}, instrumentText(rq.instrument)),
       h('p', { class: 'sub' }, t('field.receipt_agent', { agent: agent })),
       it.unallocated ? h('p', { class: 'notice' }, t('field.unapplied', { amount: m(it.unallocated) })) : null,

@@ -6,7 +6,7 @@
 'use strict';
 var VERSION = '@VERSION@';
 var CACHE = 'cobro-' + VERSION;
-var SHELL = ['/field', '/static/cobro.css', '/static/offline.js', '/static/field.js'];
+var SHELL = ['/field', '/static/cobro.css', '/static/offline.js', '/static/words.js', '/static/field.js'];
 
 self.addEventListener('install', function (e) {
   e.waitUntil(caches.open(CACHE).then(function (c) {
