@@ -42,6 +42,7 @@ type PromiseInput struct {
 	Documents []string
 	Date      civil.Date
 	Amount    int64
+	Currency  money.Currency // of Amount; empty: the documents'
 	Note      string
 }
 
@@ -118,6 +119,10 @@ func (a *App) RecordPromise(ctx context.Context, actor auth.Actor, customerID st
 			}
 			total += d.Open()
 			p.Documents = append(p.Documents, store.PromiseDocument{DocumentID: d.ID, Open: d.Open()})
+		}
+		if in.Currency != "" && in.Amount != 0 && in.Currency != chosen[0].Currency {
+			return ruleInvalid("promise_currency_mismatch", "amount", "the amount must be in the documents' currency, %s", chosen[0].Currency).
+				WithValue(string(in.Currency))
 		}
 		p.Currency, p.Amount = string(chosen[0].Currency), in.Amount
 		if p.Amount == 0 {
