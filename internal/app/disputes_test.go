@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,6 +41,15 @@ func TestDisputePausesUntilResolved(t *testing.T) {
 		c, err := a.Customer(ctx, sys, "D1")
 		if err != nil || c.Disputed.Minor != 123456 {
 			t.Fatalf("disputed figure %v %v", c.Disputed, err)
+		}
+		// The ERP, which knows nothing of it, sends F1 again: still disputed.
+		f1 := "document_id,customer_id,kind,number,issue_date,due_date,currency,amount,open_amount,status\n" +
+			"F1,D1,invoice,2026/F1,2026-09-01," + startDay.AddDays(-8).String() + ",EUR,1234.56,1234.56,\n"
+		if rep, err := a.ImportDocuments(ctx, sys, strings.NewReader(f1), app.ImportOptions{File: "d2.csv", Format: "csv"}); err != nil || rep.Rejected > 0 {
+			t.Fatalf("re-import: %v %v", err, rep.Errors)
+		}
+		if c, _ := a.Customer(ctx, sys, "D1"); c.Disputed.Minor != 123456 {
+			t.Fatalf("disputed figure after an ERP re-sync %v", c.Disputed)
 		}
 		rep, err := a.RunDunning(ctx, sys, app.DunningOptions{})
 		if err != nil {

@@ -114,3 +114,32 @@ func (t *Tx) scanDisputes(ctx context.Context, q string, args ...any) ([]Dispute
 	}
 	return out, rows.Err()
 }
+
+// OpenDisputed says which of these documents have a dispute open in cobro.
+func (t *Tx) OpenDisputed(ctx context.Context, documentIDs []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for len(documentIDs) > 0 {
+		n := min(len(documentIDs), chunk)
+		rows, err := t.query(ctx, `SELECT document_id FROM disputes WHERE state = 'open' AND document_id IN (`+t.inList(n)+`)`,
+			anys(documentIDs[:n])...)
+		if err != nil {
+			return nil, fmt.Errorf("store: open disputes: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: open disputes: %w", err)
+			}
+			out[id] = true
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("store: open disputes: %w", err)
+		}
+		documentIDs = documentIDs[n:]
+	}
+	return out, nil
+}
