@@ -10,6 +10,8 @@ import (
 	"cobro/internal/auth"
 	"cobro/internal/dbtest"
 	"cobro/internal/dunning"
+	"cobro/internal/ledger"
+	"cobro/internal/money"
 	"cobro/internal/store"
 )
 
@@ -96,6 +98,38 @@ func TestPromisePausesAndBreaks(t *testing.T) {
 		al2, _ := a.Alerts(ctx, a1, false, 0)
 		if len(al2.Alerts) != len(al.Alerts) {
 			t.Fatalf("alerts %d then %d", len(al.Alerts), len(al2.Alerts))
+		}
+	})
+}
+
+// A promise of D2's G1 for a part of it is kept once that much is
+// collected: the run marks it kept, raises no alert, and G1 is dunned
+// again as before the promise.
+func TestPromiseKept(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a, _ := dunWorld(t, db)
+		p, err := a.RecordPromise(ctx, sys, "D2", app.PromiseInput{Documents: []string{"G1"}, Date: startDay.AddDays(10), Amount: 25000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := a.RecordCollection(ctx, sys, app.Idem{Key: "kept", Hash: "kept"}, app.CollectionRequest{CustomerID: "D2",
+			Amount: money.New(25000, "EUR"), Instrument: ledger.InstrumentDetail{Kind: ledger.Cash},
+			Allocations: []app.AllocationRequest{{DocumentID: "G1", Amount: money.New(25000, "EUR")}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.RunDunning(ctx, sys, app.DunningOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		ps, err := a.Promises(ctx, sys, "D2")
+		if err != nil || len(ps) != 1 || ps[0].ID != p.ID || ps[0].State != dunning.PromiseKept {
+			t.Fatalf("promises %+v %v", ps, err)
+		}
+		al, _ := a.Alerts(ctx, sys, false, 0)
+		for _, x := range al.Alerts {
+			if x.Kind == app.TopicPromiseBroken {
+				t.Fatalf("a kept promise raised %+v", x)
+			}
 		}
 	})
 }
