@@ -123,6 +123,17 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			[]access{anon, ok, no, no, ok, ok, no}}},
 		"POST /api/v1/approvals/{id}/reject": {{"POST", "/api/v1/approvals/{check:pending}/reject", `{"comment":"no"}`,
 			[]access{anon, ok, no, no, ok, ok, no}}},
+		"GET /api/v1/customers/{id}/promises": {
+			{"GET", "/api/v1/customers/C-2/promises", "", []access{anon, ok, ok, hidden, ok, ok, ok}}},
+		"POST /api/v1/customers/{id}/promises": {
+			{"POST", "/api/v1/customers/C-2/promises", `{"date":"{to}","note":"friday"}`, []access{anon, created, no, hidden, created, created, no}}},
+		"GET /api/v1/customers/{id}/disputes": {
+			{"GET", "/api/v1/customers/C-2/disputes", "", []access{anon, ok, ok, hidden, ok, ok, ok}}},
+		"POST /api/v1/customers/{id}/disputes": {
+			{"POST", "/api/v1/customers/C-2/disputes", `{"document_id":"{newdoc}","reason":"price"}`,
+				[]access{anon, created, no, hidden, created, created, no}}},
+		"POST /api/v1/disputes/{id}/resolve": {{"POST", "/api/v1/disputes/{dispute}/resolve", `{"resolution":"rejected","note":"agreed"}`,
+			[]access{anon, ok, no, no, no, ok, no}}},
 		"PUT /api/v1/customers/{id}/flag": {{"PUT", "/api/v1/customers/C-2/flag", `{"flagged":false,"reason":"checked"}`,
 			[]access{anon, ok, no, no, no, ok, no}}},
 	}
@@ -255,6 +266,22 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		must(err)
 		newCheck("C-4")
 		newCheck("C-2")
+		// Fresh documents of C-2 to dispute, and disputes to resolve.
+		docs := 0
+		newDoc := func() string {
+			docs++
+			id := fmt.Sprint("FD-", docs)
+			_, err := a.ImportDocuments(ctx, sys, strings.NewReader(`[{"document_id":"`+id+`","customer_id":"C-2","kind":"invoice",
+				"issue_date":"2026-01-01","due_date":"2026-02-01","amount":{"amount":1000,"currency":"EUR"},"open_amount":{"amount":1000,"currency":"EUR"}}]`),
+				app.ImportOptions{File: "fd", Format: "json"})
+			must(err)
+			return id
+		}
+		newDispute := func() string {
+			d, err := a.OpenDispute(ctx, sys, "C-2", newDoc(), "quality", "")
+			must(err)
+			return d.ID
+		}
 		key := 0
 		for _, r := range routes {
 			for _, c := range checks[r.method+" "+r.path] {
@@ -269,6 +296,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 						path = strings.ReplaceAll(path, "{alert}", newAlert("C-2", "AG2"))
 					}
 					path = strings.ReplaceAll(path, "{dev2}", dev2)
+					if strings.Contains(path, "{dispute}") {
+						path = strings.ReplaceAll(path, "{dispute}", newDispute())
+					}
 					for _, st := range []string{"draft", "submitted", "awaiting_approval", "verified"} {
 						if ph := "{settle:" + st + "}"; strings.Contains(path, ph) {
 							path = strings.ReplaceAll(path, ph, newSettlement(st))
@@ -283,6 +313,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 						path = strings.ReplaceAll(path, "{freshdev}", newDevice())
 					}
 					reqBody := strings.NewReplacer("{from}", from, "{to}", to, "{order}", fmt.Sprint("R-", key)).Replace(c.body)
+					if strings.Contains(reqBody, "{newdoc}") {
+						reqBody = strings.ReplaceAll(reqBody, "{newdoc}", newDoc())
+					}
 					if strings.Contains(c.path, "/settlements") && c.method == "POST" && c.path == "/api/v1/settlements" {
 						agentCollection()
 					}

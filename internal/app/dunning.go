@@ -131,6 +131,10 @@ func (a *App) dunBatch(ctx context.Context, tx *store.Tx, company ledger.Company
 	if err != nil {
 		return err
 	}
+	promises, err := a.dunPromises(ctx, tx, ids, accounts, docs, o.AsOf, !o.DryRun)
+	if err != nil {
+		return err
+	}
 	sent, err := tx.DunningSent(ctx, ids)
 	if err != nil {
 		return err
@@ -163,7 +167,8 @@ func (a *App) dunBatch(ctx context.Context, tx *store.Tx, company ledger.Company
 		}
 		rep.Customers++
 		sc := a.scenario(acc.Customer)
-		dec, wait, err := dunning.Decide(dunning.Input{Scenario: sc, Documents: byCustomer[id], LastContact: last[id], AsOf: o.AsOf})
+		dec, wait, err := dunning.Decide(dunning.Input{Scenario: sc, Documents: byCustomer[id], LastContact: last[id], AsOf: o.AsOf,
+			Promises: promises[id]})
 		if err != nil {
 			return err
 		}

@@ -133,6 +133,17 @@ func (a *App) applyDocuments(ctx context.Context, tx *store.Tx, im *importer, ro
 	if err != nil {
 		return res, err
 	}
+	// A document with a dispute open in cobro stays disputed whatever the
+	// ERP says, until the dispute is resolved (app/disputes.go).
+	held, err := tx.OpenDisputed(ctx, rest)
+	if err != nil {
+		return res, err
+	}
+	for i := range valid {
+		if held[valid[i].ID] {
+			valid[i].Disputed = true
+		}
+	}
 	for _, d := range valid {
 		if old, ok := existing[d.ID]; ok && old.CustomerID == d.CustomerID && !sameERP(old, d) {
 			changed = append(changed, d.ID)

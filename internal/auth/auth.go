@@ -56,14 +56,17 @@ const (
 	ConfigureOutbox  Action = "outbox.configure" // where events go: the webhook and its secret, the CSV folder
 	ReadDunning      Action = "dunning.read"     // the dunning page: what the next run sends, what was sent
 	RunDunning       Action = "dunning.run"      // run the reminders now
+	RecordPromise    Action = "promises.record"  // a customer's promise to pay (agents: their customers)
+	OpenDispute      Action = "disputes.open"    // a dispute on a document (agents: their customers)
+	ResolveDispute   Action = "disputes.resolve" // credit note expected, rejected, paid
 )
 
 var grants = map[Role][]Action{
-	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert, ReadOutbox, ResendOutbox, ConfigureOutbox, ReadDunning, RunDunning},
+	Admin:          {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageCompany, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert, ReadOutbox, ResendOutbox, ConfigureOutbox, ReadDunning, RunDunning, RecordPromise, OpenDispute, ResolveDispute},
 	Integration:    {ReadLedger, Import, RecordCollection, AckCollection, ReadConflicts},
-	Agent:          {ReadLedger, RecordCollection},
-	Supervisor:     {ReadLedger, RecordCollection, ReadConflicts, ResolveAlert},
-	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert, ReadOutbox, ResendOutbox, ConfigureOutbox, ReadDunning, RunDunning},
+	Agent:          {ReadLedger, RecordCollection, RecordPromise, OpenDispute},
+	Supervisor:     {ReadLedger, RecordCollection, ReadConflicts, ResolveAlert, RecordPromise, OpenDispute},
+	Administration: {ReadLedger, Import, RecordCollection, AckCollection, VoidCollection, SettleInstrument, ManageUsers, ReadConflicts, ReadJobs, RetryJob, ResolveAlert, ReadOutbox, ResendOutbox, ConfigureOutbox, ReadDunning, RunDunning, RecordPromise, OpenDispute, ResolveDispute},
 	Management:     {ReadLedger, ReadConflicts},
 }
 

@@ -164,6 +164,11 @@ type Input struct {
 	Documents   []Document
 	LastContact civil.Date // the last reminder that reached the customer; zero: never
 	AsOf        civil.Date
+	// Promises are the customer's promises to pay: an open one pauses its
+	// documents until its date and Grace; a broken one resumes them at
+	// the step they were at (Resume), not the step due now.
+	Promises []Promise
+	Grace    int // days; PromiseGrace unless set
 }
 
 // Decision is what is due for a customer now: one step, and every
@@ -183,6 +188,32 @@ type Decision struct {
 type Wait struct {
 	Step  Step
 	Until civil.Date
+}
+
+// Resume is the step due for a document whose dunning a broken promise
+// paused: the step after the last one recorded, if its day has come (a
+// courtesy step once overdue is passed over), rather than the latest one.
+func (s Scenario) Resume(d Document, asOf civil.Date) (Step, bool) {
+	if d.Disputed || d.Open.Minor <= 0 || d.DueDate.IsZero() {
+		return Step{}, false
+	}
+	days := asOf.DaysSince(d.DueDate)
+	next := 0
+	for _, k := range d.Sent {
+		if i := s.index(k); i >= next {
+			next = i + 1
+		}
+	}
+	for ; next < len(s.Steps); next++ {
+		st := s.Steps[next]
+		if st.Offset > days {
+			return Step{}, false
+		}
+		if !st.Courtesy() || days < 0 {
+			return st, true
+		}
+	}
+	return Step{}, false
 }
 
 // Due is the step due now for a document, if any: the latest step whose
@@ -217,10 +248,29 @@ func (s Scenario) Due(d Document, asOf civil.Date) (Step, bool) {
 // step (one message), or the wait the minimum gap imposes, or neither.
 func Decide(in Input) (*Decision, *Wait, error) {
 	s := in.Scenario
+	grace := in.Grace
+	if grace == 0 {
+		grace = PromiseGrace
+	}
 	best := -1
 	var docs []Document
 	for _, d := range in.Documents {
-		st, ok := s.Due(d, in.AsOf)
+		held, broken := false, false
+		for _, p := range in.Promises {
+			if !p.Covers(d.ID) {
+				continue
+			}
+			held = held || p.Holds(in.AsOf, grace)
+			broken = broken || p.State == PromiseBroken
+		}
+		if held {
+			continue
+		}
+		due := s.Due
+		if broken {
+			due = s.Resume
+		}
+		st, ok := due(d, in.AsOf)
 		if !ok {
 			continue
 		}

@@ -86,7 +86,8 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		"POST /outbox/{id}/resend": true, "POST /outbox/destination": true, "POST /outbox/test": true, // TestOutboxPage
 		"POST /dunning/run":                 true, // TestDunningPage
 		"POST /customers/{id}/credit-check": true, "POST /customers/{id}/flag": true, "POST /approvals/{id}/{action}": true,
-		"POST /credit-policy": true} // TestCreditPages
+		"POST /credit-policy":           true,                                                                             // TestCreditPages
+		"POST /customers/{id}/promises": true, "POST /customers/{id}/disputes": true, "POST /disputes/{id}/resolve": true} // TestPromisePages
 	for _, p := range web.Patterns() {
 		if !posts[p] && !slices.ContainsFunc(pages, func(x page) bool { return x.pattern == p }) {
 			t.Errorf("page %s has no access check", p)

@@ -65,6 +65,7 @@ type customerSheetData struct {
 	ShareLinks  []app.ShareLinkView
 	Collected   *app.CollectionView // just recorded (?collected=ID)
 	Credit      *creditSheet        // credit.go
+	Promises    *promisesSheet      // promises.go
 }
 
 // sheetDocuments bounds the open documents shown on a customer's sheet.
@@ -104,6 +105,10 @@ func (s *Server) customerSheet(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(r, "", d)
 	if d.Credit, err = s.creditSheetOf(r, c, p.Lang, p.Loc); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Promises, err = s.promisesSheetOf(r, c.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
