@@ -19,6 +19,7 @@ var routes = []route{
 	{"POST", "/api/v1/customers/bulk", false, (*Server).customersBulk},
 	{"GET", "/api/v1/customers/{id}", false, (*Server).customerGet},
 	{"GET", "/api/v1/customers/{id}/documents", false, (*Server).customerDocuments},
+	{"GET", "/api/v1/customers/{id}/rating", false, (*Server).customerRating},
 	{"POST", "/api/v1/documents/bulk", false, (*Server).documentsBulk},
 	{"GET", "/api/v1/collections", false, (*Server).collectionsList},
 	{"POST", "/api/v1/collections", false, (*Server).collectionCreate},
