@@ -104,3 +104,54 @@ func TestCustomerRating(t *testing.T) {
 		}
 	})
 }
+
+// TestCreditCheckRating: a policy may block customers rated D or E, by
+// their stored rating.
+func TestCreditCheckRating(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a, _, _ := world(t, db)
+		// C2: nothing paid in a year (10), two returned items unpaid (30),
+		// an invoice 145 days overdue (30): 70 points, E.
+		docs := `[{"document_id":"R1","customer_id":"C2","kind":"returned","issue_date":"2026-11-01","due_date":"2026-11-01","amount":{"amount":100,"currency":"EUR"},"open_amount":{"amount":100,"currency":"EUR"}},
+			{"document_id":"R2","customer_id":"C2","kind":"returned","issue_date":"2026-11-01","due_date":"2026-11-01","amount":{"amount":100,"currency":"EUR"},"open_amount":{"amount":100,"currency":"EUR"}},
+			{"document_id":"OLD","customer_id":"C2","kind":"invoice","issue_date":"2026-06-01","due_date":"2026-07-01","amount":{"amount":100,"currency":"EUR"},"open_amount":{"amount":100,"currency":"EUR"}}]`
+		if rep, err := a.ImportDocuments(ctx, sys, strings.NewReader(docs), app.ImportOptions{File: "d.json", Format: "json"}); err != nil || rep.Rejected > 0 {
+			t.Fatal(err, rep.Errors)
+		}
+		if r, err := a.StoredRating(ctx, sys, i18n.English, "C2"); err != nil || r.Grade != credit.GradeE || r.Points != 70 {
+			t.Fatalf("C2: %v %+v", err, r)
+		}
+		check := func() app.CheckAnswer {
+			t.Helper()
+			ans, _, err := a.CheckCredit(ctx, sys, app.Idem{}, app.CheckRequest{CustomerID: "C2", Amount: eur(1), Reserve: yes(false), Lang: i18n.Spanish})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ans
+		}
+		if ans := check(); ans.Decision == credit.Blocked {
+			t.Fatalf("blocked before the rule: %+v", ans)
+		}
+		v, err := a.CreditPolicy(ctx, sys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.Company.LimitAction, v.Company.OverdueAction, v.Company.RatingAction = credit.None, credit.None, credit.Block
+		if v, err = a.SaveCreditPolicy(ctx, sys, v); err != nil || v.Company.RatingAction != credit.Block {
+			t.Fatal(err, v)
+		}
+		ans := check()
+		if ans.Decision != credit.Blocked || len(ans.Reasons) != 1 || ans.Reasons[0].Code != "rating" ||
+			ans.Reasons[0].Message != "El cliente tiene calificación E: paga muy tarde o no paga" {
+			t.Fatalf("%+v", ans)
+		}
+		// C1 (rated B once rated) passes.
+		if err := a.RateCustomers(ctx, []string{"C1"}); err != nil {
+			t.Fatal(err)
+		}
+		if ans, _, err := a.CheckCredit(ctx, sys, app.Idem{}, app.CheckRequest{CustomerID: "C1", Amount: eur(1), Reserve: yes(false)}); err != nil || ans.Decision != credit.Allow {
+			t.Fatalf("C1: %v %+v", err, ans)
+		}
+	})
+}

@@ -125,3 +125,25 @@ func TestAverageDaysLateByHand(t *testing.T) {
 		t.Fatalf("factor %+v", r.Factors[0])
 	}
 }
+
+// TestDecideRating: a policy's rating rule applies to customers rated D or
+// E only.
+func TestDecideRating(t *testing.T) {
+	p := Default
+	p.RatingAction = Block
+	for _, c := range []struct {
+		grade Grade
+		want  Decision
+	}{{"", Allow}, {GradeA, Allow}, {GradeC, Allow}, {GradeD, Blocked}, {GradeE, Blocked}} {
+		r, err := Decide(p, Facts{Currency: "EUR", Order: 100, Grade: c.grade, Today: day("2026-06-30")})
+		if err != nil || r.Decision != c.want {
+			t.Errorf("grade %q: %s %v, want %s", c.grade, r.Decision, err, c.want)
+		}
+		if c.want == Blocked && (len(r.Reasons) != 1 || r.Reasons[0].Code != ReasonRating || r.Reasons[0].Args[1] != string(c.grade)) {
+			t.Errorf("grade %q: reasons %+v", c.grade, r.Reasons)
+		}
+	}
+	if r, _ := Decide(Default, Facts{Currency: "EUR", Order: 100, Grade: GradeE}); r.Decision != Allow {
+		t.Errorf("the default policy ignores the rating: %s", r.Decision)
+	}
+}

@@ -17,5 +17,10 @@ CREATE TABLE customer_ratings (
 );
 CREATE INDEX customer_ratings_grade ON customer_ratings (grade, customer_id);
 
+-- credit.Policy.RatingAction: what a check does for a customer rated D or E.
+ALTER TABLE credit_policies ADD COLUMN rating_action TEXT NOT NULL DEFAULT 'none'
+    CHECK (rating_action IN ('none', 'approval', 'block'));
+
 -- +goose Down
+ALTER TABLE credit_policies DROP COLUMN rating_action;
 DROP TABLE customer_ratings;
