@@ -55,6 +55,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET", "/api/v1/customers/C-2", "", []access{anon, ok, ok, hidden, ok, ok, ok}}},
 		"GET /api/v1/customers/{id}/documents": {
 			{"GET", "/api/v1/customers/C-2/documents", "", []access{anon, ok, ok, hidden, ok, ok, ok}}},
+		"GET /api/v1/customers/{id}/rating": {
+			{"GET", "/api/v1/customers/C-1/rating", "", []access{anon, ok, ok, ok, ok, ok, ok}},
+			{"GET", "/api/v1/customers/C-2/rating", "", []access{anon, ok, ok, hidden, ok, ok, ok}}},
 		"POST /api/v1/documents/bulk": {{"POST", "/api/v1/documents/bulk", `[]`, []access{anon, ok, ok, no, no, ok, no}}},
 		"GET /api/v1/collections": {{"GET", "/api/v1/collections", "", []access{anon, {200, "C-2", ""}, {200, "C-2", ""},
 			{200, "C-1", "C-2"}, {200, "C-2", ""}, {200, "C-2", ""}, {200, "C-2", ""}}}},

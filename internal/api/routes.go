@@ -24,6 +24,7 @@ var routes = []route{
 	{"GET", "/api/v1/customers/{id}/disputes", false, (*Server).disputesList},
 	{"POST", "/api/v1/customers/{id}/disputes", false, (*Server).disputeCreate},
 	{"POST", "/api/v1/disputes/{id}/resolve", false, (*Server).disputeResolve},
+	{"GET", "/api/v1/customers/{id}/rating", false, (*Server).customerRating},
 	{"POST", "/api/v1/documents/bulk", false, (*Server).documentsBulk},
 	{"GET", "/api/v1/collections", false, (*Server).collectionsList},
 	{"POST", "/api/v1/collections", false, (*Server).collectionCreate},

@@ -30,6 +30,8 @@ type PolicyView struct {
 	Tolerance     money.Amount  `json:"tolerance_amount"`
 	CountDisputed bool          `json:"count_disputed"`
 	PaidNowPasses bool          `json:"paid_now_passes"`
+	// RatingAction applies to customers rated D or E ("" is none).
+	RatingAction credit.Action `json:"rating_action"`
 }
 
 // CreditPolicyView is the company's credit policy, the segments'
@@ -44,7 +46,8 @@ type CreditPolicyView struct {
 func policyView(p credit.Policy, cur money.Currency) PolicyView {
 	return PolicyView{UnpaidAction: p.UnpaidAction, OverdueAction: p.OverdueAction, OverdueDays: p.OverdueDays,
 		MaterialityBP: p.MaterialityBP, Materiality: money.New(p.MaterialityMinor, cur), LimitAction: p.LimitAction,
-		ToleranceBP: p.ToleranceBP, Tolerance: money.New(p.ToleranceMinor, cur), CountDisputed: p.CountDisputed, PaidNowPasses: p.PaidNowPasses}
+		ToleranceBP: p.ToleranceBP, Tolerance: money.New(p.ToleranceMinor, cur), CountDisputed: p.CountDisputed, PaidNowPasses: p.PaidNowPasses,
+		RatingAction: p.RatingAction}
 }
 
 func (v PolicyView) policy(field string, cur money.Currency) (credit.Policy, error) {
@@ -57,9 +60,10 @@ func (v PolicyView) policy(field string, cur money.Currency) (credit.Policy, err
 				Value: string(m.a.Currency), Message: "policy amounts are in the company's currency"}
 		}
 	}
+	ratingAction := v.RatingAction.OrNone() // a client that does not know the rule leaves it off
 	return credit.Policy{UnpaidAction: v.UnpaidAction, OverdueAction: v.OverdueAction, OverdueDays: v.OverdueDays,
 		MaterialityBP: v.MaterialityBP, MaterialityMinor: v.Materiality.Minor, LimitAction: v.LimitAction, ToleranceBP: v.ToleranceBP,
-		ToleranceMinor: v.Tolerance.Minor, CountDisputed: v.CountDisputed, PaidNowPasses: v.PaidNowPasses}, nil
+		ToleranceMinor: v.Tolerance.Minor, CountDisputed: v.CountDisputed, PaidNowPasses: v.PaidNowPasses, RatingAction: ratingAction}, nil
 }
 
 // CreditPolicy reads the credit policy.

@@ -189,6 +189,14 @@ func (a *App) creditFacts(ctx context.Context, tx *store.Tx, acc store.Account, 
 	acc.Reserved = ca.Reserved
 	f := credit.Facts{Currency: acc.Currency, Limit: acc.CreditLimit, Risk: acc.Risk(), Flagged: ca.Flagged, FlagReason: ca.FlagReason,
 		Documents: docs, Today: asOf}
+	if p.RatingsMatter() {
+		// The stored rating: a point read (a customer never rated has none).
+		r, err := tx.StoredRating(ctx, acc.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return p, f, ca, err
+		}
+		f.Grade = r.Grade
+	}
 	return p, f, ca, nil
 }
 

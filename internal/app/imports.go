@@ -148,6 +148,8 @@ type importer struct {
 	allNew bool
 	// saved is how many of rep.Errors the run's record holds.
 	saved int
+	// rated are the customers to rate again once the import is done.
+	rated touched
 }
 
 func (a *App) newImporter(actor auth.Actor, kind string, opt ImportOptions) (*importer, error) {
@@ -339,7 +341,7 @@ func (im *importer) frame(ctx context.Context, src io.ReadSeeker, body func() er
 		})
 		im.rep.Applied = err == nil
 		if err == nil {
-			return im.rep, im.gatherStats(ctx)
+			return im.rep, errors.Join(im.gatherStats(ctx), im.rate(ctx))
 		}
 		// Nothing was applied: the run says so, with the rows rejected.
 		kept := im.rep
@@ -361,7 +363,8 @@ func (im *importer) frame(ctx context.Context, src io.ReadSeeker, body func() er
 	if err == nil {
 		err = im.gatherStats(ctx)
 	}
-	return im.rep, err
+	// What was applied is rated again, even when a later batch failed.
+	return im.rep, errors.Join(err, im.rate(ctx))
 }
 
 // statsAfterRows is how many rows an import must write before the

@@ -101,6 +101,9 @@ func (a *App) applyDocuments(ctx context.Context, tx *store.Tx, im *importer, ro
 		}
 		valid = append(valid, d)
 		lines[d.ID] = r.Line
+		if write {
+			im.touch(r.CustomerID)
+		}
 	}
 	// New documents go in with one insert that skips ids already stored;
 	// only those are read back and compared. A first import reads nothing.

@@ -106,6 +106,9 @@ func (a *App) applyPayments(ctx context.Context, tx *store.Tx, im *importer, row
 		key := fmt.Sprintf("%s\x00%s\x00%d", id, r.PaidOn, r.Amount.Minor)
 		payments = append(payments, store.Payment{DocumentID: id, PaidOn: r.PaidOn, Amount: r.Amount, Seq: seq.of(r.Line, key), PaymentID: r.PaymentID})
 		touched = append(touched, id)
+		if write {
+			im.touch(d.CustomerID)
+		}
 	}
 	if !write {
 		res.inserted = len(payments) // what a dry run would add at most

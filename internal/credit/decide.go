@@ -49,6 +49,8 @@ type Facts struct {
 	// Documents are the customer's open documents.
 	Documents []ledger.Document
 	Today     civil.Date
+	// Grade is the customer's stored rating ("" when never rated).
+	Grade Grade
 }
 
 // Reason is one reason of a decision: a stable code, the decision it
@@ -68,6 +70,7 @@ const (
 	ReasonOverLimit = "over_limit"
 	ReasonTolerance = "within_tolerance" // over the limit, within the tolerance: allowed
 	ReasonPaidNow   = "paid_now"         // paid on the spot: allowed
+	ReasonRating    = "rating"           // rated D or E
 )
 
 // Result is a decided check.
@@ -84,6 +87,9 @@ type Result struct {
 	// limit (0 when it does).
 	CollectFirst int64
 }
+
+// RatingsMatter reports whether p looks at the customer's rating.
+func (p Policy) RatingsMatter() bool { return p.RatingAction.OrNone() != None }
 
 // Decide applies policy p to the facts. Every broken rule is a reason; the
 // decision is the most severe of them. A flagged customer is always
@@ -135,6 +141,9 @@ func Decide(p Policy, f Facts) (Result, error) {
 		if unpaid > money.MaxTotal || overdue > money.MaxTotal {
 			return r, ledger.ErrOutOfRange
 		}
+	}
+	if p.RatingsMatter() && (f.Grade == GradeD || f.Grade == GradeE) {
+		add(ReasonRating, p.RatingAction.decision(), "grade", string(f.Grade))
 	}
 	if p.UnpaidAction != None && unpaidN > 0 {
 		add(ReasonUnpaid, p.UnpaidAction.decision(), "count", unpaidN, "amount", amt(unpaid))

@@ -47,6 +47,18 @@ type Policy struct {
 	// PaidNowPasses: an order paid in full on the spot passes every rule
 	// but a flag.
 	PaidNowPasses bool `json:"paid_now_passes"`
+	// RatingAction applies when the customer's stored rating is D or E
+	// ("" is None).
+	RatingAction Action `json:"rating_action"`
+}
+
+// OrNone is a, or None when a is not set (a rule added after the policy
+// was written: RatingAction).
+func (a Action) OrNone() Action {
+	if a == "" {
+		return None
+	}
+	return a
 }
 
 // Default is the policy of a fresh database: approval when risk + order
@@ -57,6 +69,7 @@ var Default = Policy{
 	OverdueAction: Approval, OverdueDays: 60, MaterialityBP: 100,
 	LimitAction:   Approval,
 	PaidNowPasses: true,
+	RatingAction:  None,
 }
 
 // Policies are the company's policy and the segments' overrides.
@@ -88,7 +101,7 @@ func (p Policy) Validate(field string) error {
 	for _, a := range []struct {
 		name string
 		v    Action
-	}{{"unpaid_action", p.UnpaidAction}, {"overdue_action", p.OverdueAction}, {"limit_action", p.LimitAction}} {
+	}{{"unpaid_action", p.UnpaidAction}, {"overdue_action", p.OverdueAction}, {"limit_action", p.LimitAction}, {"rating_action", p.RatingAction.OrNone()}} {
 		switch a.v {
 		case None, Approval, Block:
 		default:

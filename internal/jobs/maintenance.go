@@ -26,6 +26,10 @@ const (
 	// ledger that grows by collections and small syncs alone would
 	// otherwise be planned on the figures of its first import.
 	KindStatistics = "store.statistics"
+	// KindRatings rates every customer again, daily soon after the new
+	// day (the overdue and the 3/12-month windows move with the day);
+	// imports rate the customers they change at once.
+	KindRatings = "ratings.refresh"
 )
 
 // JobRetention is how long done and dead jobs stay listed. It must exceed
@@ -72,4 +76,21 @@ func Upkeep(r *Runner, a *app.App, db *store.DB) {
 	r.Every(KindPurgeJobs, Every(24*time.Hour))
 	r.Register(Kind{Name: KindStatistics, Handle: func(ctx context.Context, _ Job) error { return db.Optimize(ctx) }})
 	r.Every(KindStatistics, Every(24*time.Hour))
+	r.Register(Kind{Name: KindRatings, Handle: func(ctx context.Context, _ Job) error {
+		n, err := a.RateAll(ctx)
+		if errors.Is(err, app.ErrNoCompany) {
+			return nil
+		}
+		if n > 0 {
+			r.cfg.Log.Info("rated customers", "count", n)
+		}
+		return err
+	}})
+	r.Every(KindRatings, Daily(30*time.Minute, func(ctx context.Context) (*time.Location, error) {
+		loc, err := a.Location(ctx)
+		if errors.Is(err, app.ErrNoCompany) {
+			return nil, nil
+		}
+		return loc, err
+	}, nil))
 }

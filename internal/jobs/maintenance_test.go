@@ -53,8 +53,8 @@ func TestUpkeep(t *testing.T) {
 			}
 			return d
 		}
-		if n, err := r.RunDue(ctx); err != nil || n != 1 {
-			t.Fatalf("with a company: ran %d (%v), want the calendar", n, err)
+		if n, err := r.RunDue(ctx); err != nil || n != 2 {
+			t.Fatalf("with a company: ran %d (%v), want the calendar and the ratings", n, err)
 		}
 		if got := asOf(); got.String() != "2026-12-03" {
 			t.Fatalf("figures as of %s", got)

@@ -15,7 +15,7 @@ import (
 // and the credit checks (reservations and approvals).
 
 const policyCols = `segment, unpaid_action, overdue_action, overdue_days, materiality_bp, materiality_minor, limit_action,
-	tolerance_bp, tolerance_minor, count_disputed, paid_now_passes`
+	tolerance_bp, tolerance_minor, count_disputed, paid_now_passes, rating_action`
 
 // CreditPolicies reads the company's policy and the segments' overrides.
 func (t *Tx) CreditPolicies(ctx context.Context) (credit.Policies, error) {
@@ -26,14 +26,14 @@ func (t *Tx) CreditPolicies(ctx context.Context) (credit.Policies, error) {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var seg, ua, oa, la string
+		var seg, ua, oa, la, ra string
 		var p credit.Policy
 		var disputed, paid int
 		if err := rows.Scan(&seg, &ua, &oa, &p.OverdueDays, &p.MaterialityBP, &p.MaterialityMinor, &la, &p.ToleranceBP, &p.ToleranceMinor,
-			&disputed, &paid); err != nil {
+			&disputed, &paid, &ra); err != nil {
 			return ps, fmt.Errorf("store: credit policies: %w", err)
 		}
-		p.UnpaidAction, p.OverdueAction, p.LimitAction = credit.Action(ua), credit.Action(oa), credit.Action(la)
+		p.UnpaidAction, p.OverdueAction, p.LimitAction, p.RatingAction = credit.Action(ua), credit.Action(oa), credit.Action(la), credit.Action(ra)
 		p.CountDisputed, p.PaidNowPasses = disputed == 1, paid == 1
 		if seg == "" {
 			ps.Company = p
@@ -52,9 +52,9 @@ func (t *Tx) SaveCreditPolicies(ctx context.Context, ps credit.Policies, by stri
 	}
 	save := func(seg string, p credit.Policy) error {
 		_, err := t.exec(ctx, `INSERT INTO credit_policies (`+policyCols+`, updated_at, updated_by)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`, seg, string(p.UnpaidAction), string(p.OverdueAction), p.OverdueDays,
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`, seg, string(p.UnpaidAction), string(p.OverdueAction), p.OverdueDays,
 			p.MaterialityBP, p.MaterialityMinor, string(p.LimitAction), p.ToleranceBP, p.ToleranceMinor, boolInt(p.CountDisputed),
-			boolInt(p.PaidNowPasses), Stamp(now), by)
+			boolInt(p.PaidNowPasses), string(p.RatingAction.OrNone()), Stamp(now), by)
 		if err != nil {
 			return fmt.Errorf("store: credit policy %q: %w", seg, err)
 		}

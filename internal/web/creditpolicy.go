@@ -30,7 +30,7 @@ func init() {
 // as typed in the user's language.
 type policyForm struct {
 	Prefix, Segment                          string
-	Unpaid, Overdue, Limit                   string
+	Unpaid, Overdue, Limit, Rating           string
 	OverdueDays, Materiality, MaterialityPct string
 	Tolerance, TolerancePct                  string
 	CountDisputed, PaidNowPasses             bool
@@ -51,6 +51,7 @@ func pct(lang i18n.Lang, bp int64) string { return formAmount(lang, money.New(bp
 
 func formOf(lang i18n.Lang, prefix, seg string, v app.PolicyView, cur money.Currency) policyForm {
 	return policyForm{Prefix: prefix, Segment: seg, Unpaid: string(v.UnpaidAction), Overdue: string(v.OverdueAction), Limit: string(v.LimitAction),
+		Rating:      string(v.RatingAction),
 		OverdueDays: strconv.Itoa(v.OverdueDays), Materiality: formAmount(lang, money.New(v.Materiality.Minor, cur)), MaterialityPct: pct(lang, v.MaterialityBP),
 		Tolerance: formAmount(lang, money.New(v.Tolerance.Minor, cur)), TolerancePct: pct(lang, v.ToleranceBP),
 		CountDisputed: v.CountDisputed, PaidNowPasses: v.PaidNowPasses}
@@ -93,7 +94,7 @@ func (s *Server) creditPolicy(w http.ResponseWriter, r *http.Request) {
 func policyFrom(lang i18n.Lang, f url.Values, prefix string, cur money.Currency) (app.PolicyView, error) {
 	v := app.PolicyView{UnpaidAction: credit.Action(f.Get(prefix + "unpaid")), OverdueAction: credit.Action(f.Get(prefix + "overdue")),
 		LimitAction: credit.Action(f.Get(prefix + "limit")), CountDisputed: f.Get(prefix+"count_disputed") == "1",
-		PaidNowPasses: f.Get(prefix+"paid_now_passes") == "1"}
+		PaidNowPasses: f.Get(prefix+"paid_now_passes") == "1", RatingAction: credit.Action(f.Get(prefix + "rating"))}
 	bad := func(field string) error {
 		return &formValueError{field: field, value: f.Get(prefix + field)}
 	}

@@ -33,14 +33,14 @@ func TestJobsPage(t *testing.T) {
 		if _, _, err := r.Enqueue(ctx, "webhook.deliver", "", "", now()); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := r.RunDue(ctx); err != nil || n != 6 { // the upkeep jobs, the failing delivery, the poll
-			t.Fatalf("ran %d jobs (%v), want 6", n, err)
+		if n, err := r.RunDue(ctx); err != nil || n != 7 { // the upkeep jobs, the failing delivery, the poll
+			t.Fatalf("ran %d jobs (%v), want 7", n, err)
 		}
 		b := newBrowser(t, base)
 		b.signIn("alba", "correct horse battery")
 		status, body, _ := b.get("/jobs", "en")
 		for _, want := range []string{"Background jobs", "New day: figures of the documents that fell due", "2026-11-23",
-			"Forget old idempotency keys", "webhook.deliver", "Dead", "receiver answered 500 &lt;script&gt;", `href="/jobs"`,
+			"Forget old idempotency keys", "Rate every customer again", "webhook.deliver", "Dead", "receiver answered 500 &lt;script&gt;", `href="/jobs"`,
 			"outbox.poll", "recurring"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("jobs page lacks %q", want)

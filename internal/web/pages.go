@@ -66,6 +66,7 @@ type customerSheetData struct {
 	Collected   *app.CollectionView // just recorded (?collected=ID)
 	Credit      *creditSheet        // credit.go
 	Promises    *promisesSheet      // promises.go
+	Rating      app.RatingView
 }
 
 // sheetDocuments bounds the open documents shown on a customer's sheet.
@@ -96,6 +97,10 @@ func (s *Server) customerSheet(w http.ResponseWriter, r *http.Request) {
 	}
 	d := customerSheetData{Customer: c, More: docs.NextCursor != "", Collections: cols, Documents: []app.DocumentView{}, ShareLinks: links,
 		Collected: collectedView(s, r)}
+	if d.Rating, err = s.app.CustomerRating(ctx, actor, s.lang(r, sessionOf(r)), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, doc := range docs.Items {
 		if doc.AwaitingERP {
 			d.AwaitingERP = append(d.AwaitingERP, doc)
