@@ -78,7 +78,7 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		"POST /users/{name}/tokens/{token}/revoke": true, "POST /jobs/{id}/retry": true,
 		"POST /alerts/{id}/resolve": true,
 		"POST /imports":             true,
-		"POST /imports/apply":       true, "POST /imports/mappings": true, // TestImportApplyPage
+		"POST /imports/apply":       true, "POST /imports/mappings": true, "POST /imports/errors.csv": true, // TestImportApplyPage
 		"POST /customers/{id}/collect": true,                                          // TestCollectPage
 		"POST /settlements":            true, "POST /settlements/{id}/{action}": true, // TestSettlementPages
 		"POST /collections/{id}/{action}": true,                                                                    // TestCollectionsLive

@@ -18,6 +18,7 @@ func init() {
 		route{"GET /imports/runs/{id}", false, (*Server).importRun},
 		route{"GET /imports/runs/{id}/progress", false, (*Server).importProgress},
 		route{"GET /imports/runs/{id}/errors.csv", false, (*Server).importErrorsCSV},
+		route{"POST /imports/errors.csv", false, (*Server).importCheckErrorsCSV},
 	)
 }
 
@@ -126,6 +127,51 @@ func (s *Server) importProgress(w http.ResponseWriter, r *http.Request) {
 
 // importErrorsCSV is a run's rejected cells as CSV, the reasons in the
 // user's language, formulas neutralised (the values are the file's).
+// importCheckErrorsCSV checks the kept file again with the page's mapping
+// (a dry run: nothing is written) and downloads its rejected rows as CSV,
+// to fix them in the file before applying.
+func (s *Server) importCheckErrorsCSV(w http.ResponseWriter, r *http.Request) {
+	sess := sessionOf(r)
+	req := app.PreviewRequest{Kind: r.PostFormValue("kind"), Sheet: r.PostFormValue("sheet"), Mapping: []byte(r.PostFormValue("mapping")),
+		NewCustomers: r.PostFormValue("new_customers") == "on", UploadID: r.PostFormValue("upload")}
+	p, err := s.app.PreviewImport(r.Context(), sess.Actor, req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var rows []importErrorRow
+	if p.Report != nil {
+		for _, e := range p.Report.Errors {
+			rows = append(rows, importErrorRow{e.Line, e.Column, e.Value, e.Code, e.Reason})
+		}
+	}
+	writeImportErrors(w, s.lang(r, sess), "errors-"+p.File+".csv", rows)
+}
+
+// importErrorRow is a rejected cell as the errors CSV lists it.
+type importErrorRow struct {
+	Line                int
+	Column, Value, Code string
+	Reason              func(lang string) string
+}
+
+// writeImportErrors writes rejected cells as a CSV file in lang: row,
+// column, value, code and the reason in words.
+func writeImportErrors(w http.ResponseWriter, lang i18n.Lang, file string, rows []importErrorRow) {
+	t := func(k string) string { return i18n.T(lang, k) }
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+safeFilename(file)+`"`)
+	cw, err := export.NewCSV(w)
+	if err != nil {
+		return
+	}
+	_ = cw.Write([]any{t("imports.row"), t("imports.column"), t("imports.value"), t("imports.code"), t("imports.reason")})
+	for _, e := range rows {
+		_ = cw.Write([]any{strconv.Itoa(e.Line), e.Column, e.Value, e.Code, e.Reason(string(lang))})
+	}
+	_ = cw.Close()
+}
+
 func (s *Server) importErrorsCSV(w http.ResponseWriter, r *http.Request) {
 	sess := sessionOf(r)
 	v, err := s.app.ImportProgress(r.Context(), sess.Actor, r.PathValue("id"))
@@ -138,17 +184,9 @@ func (s *Server) importErrorsCSV(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	lang := s.lang(r, sess)
-	t := func(k string) string { return i18n.T(lang, k) }
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+safeFilename("errors-"+v.File+".csv")+`"`)
-	cw, err := export.NewCSV(w)
-	if err != nil {
-		return
-	}
-	_ = cw.Write([]any{t("imports.row"), t("imports.column"), t("imports.value"), t("imports.code"), t("imports.reason")})
+	rows := make([]importErrorRow, 0, len(errs))
 	for _, e := range errs {
-		_ = cw.Write([]any{strconv.Itoa(e.Line), e.Column, e.Value, e.Code, e.Reason(string(lang))})
+		rows = append(rows, importErrorRow{e.Line, e.Column, e.Value, e.Code, e.Reason})
 	}
-	_ = cw.Close()
+	writeImportErrors(w, s.lang(r, sess), "errors-"+v.File+".csv", rows)
 }

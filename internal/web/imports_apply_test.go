@@ -66,8 +66,16 @@ func TestImportApplyPage(t *testing.T) {
 			strings.Contains(html.UnescapeString(tm[1]), `"Contacto": "customer_id"`) || !strings.Contains(body, `id="count-rejected">3<`) {
 			t.Fatalf("the field did not change the mapping:\n%s", body)
 		}
+		// The dry run's rejected rows download as CSV, in the user's language.
+		fixedMapping := html.UnescapeString(textRE.FindStringSubmatch(body)[1])
+		status, csvBody, hdr := b.postPage("/imports/errors.csv", "es", url.Values{"csrf": {csrf}, "upload": {up[1]}, "kind": {"documents"},
+			"mapping": {fixedMapping}})
+		if lines := strings.Split(strings.TrimSpace(csvBody), "\n"); status != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") ||
+			len(lines) != 4 || !strings.Contains(lines[0], "Fila") {
+			t.Fatalf("dry-run errors CSV: %d %v\n%s", status, hdr, csvBody)
+		}
 		// The mapping as first checked, saved under a name, reads a later upload.
-		status, body, _ := b.postPage("/imports/mappings", "en", url.Values{"csrf": {csrf}, "name": {"Holded (ours)"}, "kind": {"documents"},
+		status, body, _ = b.postPage("/imports/mappings", "en", url.Values{"csrf": {csrf}, "name": {"Holded (ours)"}, "kind": {"documents"},
 			"mapping": {checked}, "upload": {up[1]}})
 		if status != 200 || !strings.Contains(body, `id="notice"`) || !strings.Contains(body, `value="saved:Holded (ours)"`) {
 			t.Fatalf("save mapping: %d\n%s", status, body)
@@ -138,7 +146,7 @@ func TestImportApplyPage(t *testing.T) {
 			o.signIn(user, "correct horse battery")
 			_, home, _ := o.get("/", "en")
 			tok := csrfRE.FindStringSubmatch(home)[1]
-			for _, path := range []string{"/imports/apply", "/imports/mappings"} {
+			for _, path := range []string{"/imports/apply", "/imports/mappings", "/imports/errors.csv"} {
 				if status, _, _ := o.postPage(path, "en", url.Values{"csrf": {tok}, "upload": {up[1]}, "kind": {"documents"}, "name": {"x"},
 					"mapping": {"{}"}}); status != http.StatusForbidden {
 					t.Errorf("%s posting %s: %d", user, path, status)
