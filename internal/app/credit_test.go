@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -215,6 +216,47 @@ func TestCreditChecksConcurrent(t *testing.T) {
 		final, _, _ := a.CheckCredit(ctx, sys, app.Idem{}, app.CheckRequest{CustomerID: "C1", Amount: eur(1), Reserve: yes(false)})
 		if final.Reserved.Minor != int64(allowed)*order || final.AvailableCredit.Minor < 0 {
 			t.Fatalf("final %+v", final)
+		}
+		if vs, err := a.Check(ctx); err != nil || len(vs) > 0 {
+			t.Fatalf("check: %v %+v", err, vs)
+		}
+	})
+}
+
+// TestInvoiceFromImportEndsReservation: the ERP's invoice naming the order
+// (order_ref) ends its reservation in the import's transaction; the risk
+// now holds the invoice instead, and cobro check stays clean.
+func TestInvoiceFromImportEndsReservation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		a, _, _ := world(t, db)
+		ctx := context.Background()
+		ana := auth.Actor{Name: "ana", Role: auth.Agent, Agent: "A1", Source: "test"}
+		c, _, err := a.CheckCredit(ctx, ana, app.Idem{Key: "o1", Hash: "o1"}, app.CheckRequest{CustomerID: "C1", Amount: eur(1000_00), OrderRef: "SO-77"})
+		if err != nil || c.ReservationID == nil {
+			t.Fatalf("check: %+v %v", c, err)
+		}
+		before, err := a.Customer(ctx, sys, "C1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		csv := "document_id,customer_id,kind,issue_date,due_date,currency,amount,open_amount,order_ref\n" +
+			"INV-SO-77,C1,invoice,2026-11-23,2026-12-23,EUR,1000.00,1000.00,SO-77\n" +
+			"INV-OTHER,C1,invoice,2026-11-23,2026-12-23,EUR,10.00,10.00,NO-SUCH-ORDER\n"
+		rep, err := a.ImportDocuments(ctx, sys, strings.NewReader(csv), app.ImportOptions{File: "d.csv", Format: "csv"})
+		if err != nil || rep.Rejected > 0 || rep.Inserted != 2 {
+			t.Fatalf("import: %+v %v", rep, err)
+		}
+		got, err := a.CreditCheck(ctx, ana, i18n.English, *c.ReservationID)
+		if err != nil || got.State != store.CheckInvoiced {
+			t.Fatalf("the reservation after its invoice: %+v %v", got, err)
+		}
+		after, err := a.Customer(ctx, sys, "C1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The reservation (1,000.00) left, the invoices (1,010.00) came in.
+		if after.Risk.Minor != before.Risk.Minor+10_00 {
+			t.Fatalf("risk %v, before %v", after.Risk, before.Risk)
 		}
 		if vs, err := a.Check(ctx); err != nil || len(vs) > 0 {
 			t.Fatalf("check: %v %+v", err, vs)

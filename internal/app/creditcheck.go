@@ -517,6 +517,31 @@ func (a *App) InvoiceCheck(ctx context.Context, actor auth.Actor, idem Idem, lan
 	})
 }
 
+// invoiceOrder ends the reservation of the customer's order orderRef, if
+// one is live, because its invoice arrived from the ERP (by). ok reports
+// whether there was one.
+func (a *App) invoiceOrder(ctx context.Context, tx *store.Tx, customerID, orderRef, by string, now time.Time) (ledger.Event, bool, error) {
+	if len(orderRef) > MaxOrderRefLen {
+		return ledger.Event{}, false, nil // no check names such a reference
+	}
+	// The customer's row first, as every writer of its reservations.
+	if err := tx.LockCustomers(ctx, []string{customerID}); err != nil {
+		return ledger.Event{}, false, err
+	}
+	c, err := tx.LiveCheck(ctx, customerID, orderRef)
+	if errors.Is(err, store.ErrNotFound) {
+		return ledger.Event{}, false, nil
+	}
+	if err != nil {
+		return ledger.Event{}, false, err
+	}
+	if c.State != store.CheckReserved {
+		return ledger.Event{}, false, nil // awaiting approval: the supervisor still decides
+	}
+	ev, err := a.closeCheck(ctx, tx, &c, store.CheckInvoiced, "invoiced", by, now)
+	return ev, err == nil, err
+}
+
 // ExpireChecks ends the live checks whose time ran out, in batches; it
 // returns how many expired. The jobs runner calls it.
 func (a *App) ExpireChecks(ctx context.Context) (int, error) {

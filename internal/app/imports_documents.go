@@ -203,6 +203,20 @@ func (a *App) applyDocuments(ctx context.Context, tx *store.Tx, im *importer, ro
 	}
 	res.fx.Audit = []ledger.Event{{Kind: "import.documents", Entity: "import", EntityID: im.run.ID, Detail: map[string]any{
 		"file": file, "batch": im.batch, "inserted": insertedIDs, "updated": ids(updates)}}}
+	// A new invoice that names the order it bills ends that order's
+	// reservation: the invoice itself is in the risk now.
+	for _, r := range rows {
+		if r.OrderRef == "" || !inserted[r.ID] {
+			continue
+		}
+		ev, ok, err := a.invoiceOrder(ctx, tx, r.CustomerID, r.OrderRef, "import:"+im.run.ID, now)
+		if err != nil {
+			return res, err
+		}
+		if ok {
+			res.fx.Audit, res.fx.Outbox = append(res.fx.Audit, ev), append(res.fx.Outbox, ev)
+		}
+	}
 	return res, nil
 }
 

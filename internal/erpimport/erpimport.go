@@ -128,6 +128,9 @@ type DocumentRow struct {
 	// promissory_note, transfer, direct_debit, card or other.
 	Instrument string
 	Disputed   bool
+	// OrderRef is the order the invoice bills, as the sales app named it
+	// in its credit check: the order's reservation ends when it arrives.
+	OrderRef string
 }
 
 // PaymentRow is a payment the ERP recorded on a document, from its
@@ -168,7 +171,7 @@ var (
 	documentTable = table{
 		name: "documents",
 		columns: []string{"document_id", "customer_id", "customer_name", "kind", "number", "issue_date", "due_date", "currency",
-			"amount", "open_amount", "instrument", "status", "paid_on"},
+			"amount", "open_amount", "instrument", "status", "paid_on", "order_ref"},
 		// number may be left out: the id stands for it.
 		required: []string{"document_id", "customer_id", "kind", "issue_date", "due_date", "currency",
 			"amount", "open_amount"},

@@ -49,6 +49,7 @@ func (cr *cellReader) document(r *row) DocumentRow {
 	if d.Number = r.optional("number"); d.Number == "" {
 		d.Number = d.ID
 	}
+	d.OrderRef = r.optional("order_ref")
 	d.IssueDate = r.date("issue_date", true)
 	d.DueDate = r.date("due_date", true) // before the issue date is allowed: ERP data is like that
 	d.PaidOn = r.date("paid_on", false)
