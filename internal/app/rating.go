@@ -11,6 +11,7 @@ import (
 	"cobro/internal/civil"
 	"cobro/internal/credit"
 	"cobro/internal/i18n"
+	"cobro/internal/ledger"
 	"cobro/internal/store"
 )
 
@@ -128,8 +129,10 @@ func (a *App) RateCustomers(ctx context.Context, ids []string) error {
 	for rest := ids; len(rest) > 0; {
 		n := min(len(rest), ratingBatch)
 		err := a.db.Write(ctx, func(tx *store.Tx) error {
+			var fx ledger.Effects
 			for _, id := range rest[:n] {
-				if _, err := tx.Account(ctx, id, false); errors.Is(err, store.ErrNotFound) {
+				acc, err := tx.Account(ctx, id, false)
+				if errors.Is(err, store.ErrNotFound) {
 					continue
 				} else if err != nil {
 					return err
@@ -138,11 +141,21 @@ func (a *App) RateCustomers(ctx context.Context, ids []string) error {
 				if err != nil {
 					return err
 				}
+				old, err := tx.StoredRating(ctx, id)
+				if err != nil && !errors.Is(err, store.ErrNotFound) {
+					return err
+				}
+				// A rating that worsens is news for the agent and the office
+				// (a first rating is not a drop).
+				if err == nil && old.Grade != "" && r.Grade > old.Grade {
+					fx.Alerts = append(fx.Alerts, ledger.Alert{Kind: ledger.TopicRatingDropped, CustomerID: id, Agent: acc.Customer.Agent,
+						Entity: "customer", EntityID: id, Detail: map[string]any{"from": string(old.Grade), "to": string(r.Grade)}})
+				}
 				if err := tx.SaveRating(ctx, id, r, now); err != nil {
 					return err
 				}
 			}
-			return nil
+			return a.apply(ctx, tx, origin{actor: "system", source: "rating"}, fx)
 		})
 		if err != nil {
 			return fmt.Errorf("rate customers: %w", err)

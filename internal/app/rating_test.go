@@ -13,6 +13,7 @@ import (
 	"cobro/internal/credit"
 	"cobro/internal/dbtest"
 	"cobro/internal/i18n"
+	"cobro/internal/ledger"
 	"cobro/internal/store"
 )
 
@@ -152,6 +153,62 @@ func TestCreditCheckRating(t *testing.T) {
 		}
 		if ans, _, err := a.CheckCredit(ctx, sys, app.Idem{}, app.CheckRequest{CustomerID: "C1", Amount: eur(1), Reserve: yes(false)}); err != nil || ans.Decision != credit.Allow {
 			t.Fatalf("C1: %v %+v", err, ans)
+		}
+	})
+}
+
+// TestRatingDropAlerts: a rating that worsens raises an alert for the
+// agent and the office; a first rating raises none.
+func TestRatingDropAlerts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		a, _, _ := world(t, db)
+		ctx := context.Background()
+		if err := a.RateCustomers(ctx, []string{"C1"}); err != nil {
+			t.Fatal(err)
+		}
+		count := func() int {
+			t.Helper()
+			b, err := a.Alerts(ctx, sys, false, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, al := range b.Alerts {
+				if al.Kind == ledger.TopicRatingDropped && al.CustomerID == "C1" {
+					n++
+				}
+			}
+			return n
+		}
+		if n := count(); n != 0 {
+			t.Fatalf("%d alerts for a first rating", n)
+		}
+		before, err := a.CustomerRating(ctx, sys, i18n.English, "C1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Two returned items long overdue: the rating worsens.
+		csv := "document_id,customer_id,kind,issue_date,due_date,currency,amount,open_amount\n" +
+			"RET-1,C1,returned,2026-06-01,2026-06-01,EUR,500.00,500.00\nRET-2,C1,returned,2026-06-02,2026-06-02,EUR,500.00,500.00\n"
+		if rep, err := a.ImportDocuments(ctx, sys, strings.NewReader(csv), app.ImportOptions{File: "r.csv", Format: "csv"}); err != nil || rep.Rejected > 0 {
+			t.Fatalf("import: %+v %v", rep, err)
+		}
+		after, err := a.CustomerRating(ctx, sys, i18n.English, "C1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Grade <= before.Grade {
+			t.Fatalf("the rating did not worsen: %s then %s", before.Grade, after.Grade)
+		}
+		if n := count(); n != 1 {
+			t.Fatalf("%d rating alerts after it dropped from %s to %s", n, before.Grade, after.Grade)
+		}
+		// The same rating again: no new alert.
+		if err := a.RateCustomers(ctx, []string{"C1"}); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(); n != 1 {
+			t.Fatalf("%d rating alerts after rating again", n)
 		}
 	})
 }

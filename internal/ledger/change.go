@@ -130,6 +130,8 @@ const (
 	TopicCollectionDeposited    = "collection.deposited"
 	// TopicInstrumentReturned is the alert of an instrument returned unpaid.
 	TopicInstrumentReturned = "instrument.returned"
+	// TopicRatingDropped is the alert of a customer's rating worsening.
+	TopicRatingDropped = "rating.dropped"
 )
 
 var auditActions = map[string]string{
