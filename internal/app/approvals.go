@@ -2,10 +2,12 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
 	"cobro/internal/auth"
+	"cobro/internal/credit"
 	"cobro/internal/i18n"
 	"cobro/internal/ledger"
 	"cobro/internal/money"
@@ -27,6 +29,9 @@ type ApprovalView struct {
 	Risk        money.Amount  `json:"risk"`
 	Overdue     money.Amount  `json:"overdue"`
 	Flagged     bool          `json:"flagged"`
+	// Rating is the customer's stored rating ("" when not rated yet), so
+	// the supervisor sees how the customer pays beside the request.
+	Rating credit.Grade `json:"rating,omitempty"`
 }
 
 // Approvals lists requests for approval in a state ("" for every one),
@@ -66,6 +71,11 @@ func (a *App) Approvals(ctx context.Context, actor auth.Actor, lang i18n.Lang, s
 					return err
 				}
 				av.CustomerName, av.Flagged = acc.Name, ca.Flagged
+				if r, err := tx.StoredRating(ctx, c.CustomerID); err == nil {
+					av.Rating = r.Grade
+				} else if !errors.Is(err, store.ErrNotFound) {
+					return err
+				}
 				av.Risk = money.New(acc.Risk(), acc.Currency)
 				av.Overdue = money.New(acc.Figures.Overdue, acc.Currency)
 				if acc.CreditLimit != nil {

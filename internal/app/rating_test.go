@@ -212,3 +212,29 @@ func TestRatingDropAlerts(t *testing.T) {
 		}
 	})
 }
+
+// TestApprovalsShowRating: a request for approval is listed with the
+// customer's stored rating beside it.
+func TestApprovalsShowRating(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		a, _, _ := world(t, db)
+		ctx := context.Background()
+		if err := a.RateCustomers(ctx, []string{"C1"}); err != nil {
+			t.Fatal(err)
+		}
+		stored, err := a.StoredRating(ctx, sys, i18n.English, "C1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ana := auth.Actor{Name: "ana", Role: auth.Agent, Agent: "A1", Source: "test"}
+		c, _, err := a.CheckCredit(ctx, ana, app.Idem{Key: "big", Hash: "big"}, app.CheckRequest{CustomerID: "C1", Amount: eur(1_000_000_00), OrderRef: "BIG"})
+		if err != nil || c.ApprovalID == nil {
+			t.Fatalf("an order far over the limit: %+v %v", c, err)
+		}
+		sue := auth.Actor{Name: "sue", Role: auth.Supervisor, Source: "test"}
+		list, err := a.Approvals(ctx, sue, i18n.English, "pending")
+		if err != nil || len(list) != 1 || list[0].Rating != stored.Grade || stored.Grade == "" {
+			t.Fatalf("approvals %+v (stored %q) %v", list, stored.Grade, err)
+		}
+	})
+}
