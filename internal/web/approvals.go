@@ -38,18 +38,27 @@ type approvalsData struct {
 	// Answered and AvgMinutes: how fast the requests listed were answered.
 	Answered   int
 	AvgMinutes int
+	// Error is a decision the page refused (a rejection without a
+	// comment), shown beside the request ErrorID.
+	Error, ErrorID string
 }
 
 func (s *Server) approvalList(w http.ResponseWriter, r *http.Request) {
-	actor := sessionOf(r).Actor
-	if err := actor.Check(auth.ApproveCredit); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	q := r.URL.Query()
 	state := "pending"
 	if q.Has("state") {
 		state = q.Get("state")
+	}
+	s.showApprovals(w, r, state, approvalsData{}, http.StatusOK)
+}
+
+// showApprovals renders the list of a state; d may carry a decision the
+// page refused (its message beside its request).
+func (s *Server) showApprovals(w http.ResponseWriter, r *http.Request, state string, d approvalsData, status int) {
+	actor := sessionOf(r).Actor
+	if err := actor.Check(auth.ApproveCredit); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	if !slices.Contains(approvalStates, state) {
 		state = "pending"
@@ -60,7 +69,7 @@ func (s *Server) approvalList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := approvalsData{State: state}
+	d.State = state
 	var waited time.Duration
 	for _, v := range list {
 		row := approvalRow{ApprovalView: v, Key: uuid.NewString()}
@@ -74,7 +83,7 @@ func (s *Server) approvalList(w http.ResponseWriter, r *http.Request) {
 	if d.Answered > 0 {
 		d.AvgMinutes = int(waited / time.Duration(d.Answered) / time.Minute)
 	}
-	s.render(w, r, "approvals", http.StatusOK, s.newPage(r, "creditweb.approvals_title", d))
+	s.render(w, r, "approvals", status, s.newPage(r, "creditweb.approvals_title", d))
 }
 
 // approvalDecide approves or rejects a request and goes back to the list.
@@ -94,6 +103,10 @@ func (s *Server) approvalDecide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
+		if f := app.Classify(err, lang); f.Kind == app.KindInvalid {
+			s.showApprovals(w, r, f2state(r.PostForm.Get("state")), approvalsData{Error: f.Message, ErrorID: id}, http.StatusUnprocessableEntity)
+			return
+		}
 		s.fail(w, r, err)
 		return
 	}
@@ -102,4 +115,12 @@ func (s *Server) approvalDecide(w http.ResponseWriter, r *http.Request) {
 		back += "?" + url.Values{"state": {st}}.Encode()
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// f2state is the list a decision came from (the pending ones by default).
+func f2state(st string) string {
+	if st == "" {
+		return "pending"
+	}
+	return st
 }

@@ -84,7 +84,11 @@ func TestCreditPages(t *testing.T) {
 		}
 		id := approvalIDRE.FindStringSubmatch(list)[1]
 		post(ana, "/approvals/"+id+"/approve", url.Values{"csrf": {csrf(sheet)}}, 403)
-		post(sergio, "/approvals/"+id+"/reject", url.Values{"csrf": {csrf(list)}, "comment": {" "}}, 400)
+		// A rejection without a comment: the list again, the request's message beside it.
+		if status, body, _ := sergio.postPage("/approvals/"+id+"/reject", "en", url.Values{"csrf": {csrf(list)}, "comment": {" "}}); status != http.StatusUnprocessableEntity ||
+			!strings.Contains(body, `id="approval-error"`) {
+			t.Fatalf("a rejection without a comment: %d\n%s", status, body)
+		}
 		post(sergio, "/approvals/"+id+"/approve", url.Values{"csrf": {csrf(list)}, "comment": {"good payer"}, "state": {"pending"}}, http.StatusSeeOther)
 		must(sergio, "/approvals", 200, "Nothing here.")
 		must(sergio, "/", 200, "No order waiting for approval", "The latest request was answered in less than a minute")
