@@ -65,6 +65,7 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"GET /instruments", "/instruments", []int{redirect, 200, 200, 200, 200}, true},
 		{"GET /instruments", "/instruments?state=returned", []int{redirect, 200, 200, 200, 200}, true},
 		{"GET /dunning", "/dunning", []int{redirect, 403, 403, 200, 403}, false},
+		{"GET /approvals/count", "/approvals/count", []int{redirect, 403, 200, 200, 403}, false},
 		{"GET /sw.js", "/sw.js", []int{200, 200, 200, 200, 200}, false},
 		{"GET /approvals", "/approvals", []int{redirect, 403, 200, 200, 403}, false},
 		{"GET /approvals", "/approvals?state=", []int{redirect, 403, 200, 200, 403}, false},

@@ -21,6 +21,7 @@ func init() {
 	routes = append(routes,
 		route{"GET /approvals", false, (*Server).approvalList},
 		route{"POST /approvals/{id}/{action}", false, (*Server).approvalDecide},
+		route{"GET /approvals/count", false, (*Server).approvalCount},
 	)
 }
 
@@ -33,7 +34,8 @@ type approvalRow struct {
 }
 
 type approvalsData struct {
-	State string
+	State   string
+	Pending int64 // waiting now, for the page's script to notice new ones
 	Rows  []approvalRow
 	// Answered and AvgMinutes: how fast the requests listed were answered.
 	Answered   int
@@ -70,6 +72,10 @@ func (s *Server) showApprovals(w http.ResponseWriter, r *http.Request, state str
 		return
 	}
 	d.State = state
+	if d.Pending, err = s.app.PendingApprovals(r.Context(), actor); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var waited time.Duration
 	for _, v := range list {
 		row := approvalRow{ApprovalView: v, Key: uuid.NewString()}
@@ -123,4 +129,20 @@ func f2state(st string) string {
 		return "pending"
 	}
 	return st
+}
+
+// approvalCount is how many requests wait now: the approvals page asks
+// every few seconds and shows new ones while the agent waits in the shop.
+func (s *Server) approvalCount(w http.ResponseWriter, r *http.Request) {
+	actor := sessionOf(r).Actor
+	if err := actor.Check(auth.ApproveCredit); err != nil {
+		s.fieldError(w, r, err)
+		return
+	}
+	n, err := s.app.PendingApprovals(r.Context(), actor)
+	if err != nil {
+		s.fieldError(w, r, err)
+		return
+	}
+	fieldJSON(w, http.StatusOK, map[string]int64{"pending": n})
 }

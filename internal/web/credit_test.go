@@ -83,6 +83,10 @@ func TestCreditPages(t *testing.T) {
 			t.Error("an agent sees the approvals' card or menu")
 		}
 		id := approvalIDRE.FindStringSubmatch(list)[1]
+		// The page's script asks how many wait, to show new ones without a reload.
+		if status, body, _ := sergio.get("/approvals/count", "en"); status != 200 || !strings.Contains(body, `"pending":1`) {
+			t.Fatalf("the pending count: %d %s", status, body)
+		}
 		post(ana, "/approvals/"+id+"/approve", url.Values{"csrf": {csrf(sheet)}}, 403)
 		// A rejection without a comment: the list again, the request's message beside it.
 		if status, body, _ := sergio.postPage("/approvals/"+id+"/reject", "en", url.Values{"csrf": {csrf(list)}, "comment": {" "}}); status != http.StatusUnprocessableEntity ||
