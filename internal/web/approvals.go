@@ -36,7 +36,7 @@ type approvalRow struct {
 type approvalsData struct {
 	State   string
 	Pending int64 // waiting now, for the page's script to notice new ones
-	Rows  []approvalRow
+	Rows    []approvalRow
 	// Answered and AvgMinutes: how fast the requests listed were answered.
 	Answered   int
 	AvgMinutes int
