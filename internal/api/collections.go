@@ -57,8 +57,11 @@ type reasonBody struct {
 
 // action reads a collection action's optional JSON body into v (an empty
 // body is an empty object) and runs it under the request's idempotency key.
-func (s *Server) action(w http.ResponseWriter, r *http.Request, v any,
-	run func(idem app.Idem) (app.CollectionView, *app.Replay, error)) {
+// runAction reads an action's JSON body into v (a body is refused when v
+// is nil and it holds fields) and runs the action under the request's
+// idempotency key: one shape for every action on a stored thing
+// (collections, settlements, credit checks).
+func runAction[V any](s *Server, w http.ResponseWriter, r *http.Request, v any, run func(idem app.Idem) (V, *app.Replay, error)) {
 	body, err := s.readObject(w, r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -82,14 +85,14 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request, v any,
 
 func (s *Server) collectionAllocate(w http.ResponseWriter, r *http.Request) {
 	var b allocateBody
-	s.action(w, r, &b, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
+	runAction(s, w, r, &b, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
 		return s.app.AllocateCollection(r.Context(), actorOf(r), k, r.PathValue("id"), b.Allocations)
 	})
 }
 
 func (s *Server) collectionVoid(w http.ResponseWriter, r *http.Request) {
 	var b reasonBody
-	s.action(w, r, &b, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
+	runAction(s, w, r, &b, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
 		if err := ledger.CheckText("reason", b.Reason, ledger.MaxNoteLen); err != nil {
 			return app.CollectionView{}, nil, err
 		}
@@ -98,14 +101,14 @@ func (s *Server) collectionVoid(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) collectionClear(w http.ResponseWriter, r *http.Request) {
-	s.action(w, r, nil, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
+	runAction(s, w, r, nil, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
 		return s.app.ClearCollection(r.Context(), actorOf(r), k, r.PathValue("id"))
 	})
 }
 
 func (s *Server) collectionReturn(w http.ResponseWriter, r *http.Request) {
 	var b reasonBody
-	s.action(w, r, &b, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
+	runAction(s, w, r, &b, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
 		if err := ledger.CheckText("reason", b.Reason, ledger.MaxNoteLen); err != nil {
 			return app.CollectionView{}, nil, err
 		}
@@ -115,20 +118,20 @@ func (s *Server) collectionReturn(w http.ResponseWriter, r *http.Request) {
 
 // collectionHandIn: the cheque or promissory note reached the office.
 func (s *Server) collectionHandIn(w http.ResponseWriter, r *http.Request) {
-	s.action(w, r, nil, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
+	runAction(s, w, r, nil, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
 		return s.app.MoveInstrument(r.Context(), actorOf(r), k, r.PathValue("id"), ledger.HandedIn)
 	})
 }
 
 // collectionDeposit: the cheque or promissory note was deposited at the bank.
 func (s *Server) collectionDeposit(w http.ResponseWriter, r *http.Request) {
-	s.action(w, r, nil, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
+	runAction(s, w, r, nil, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
 		return s.app.MoveInstrument(r.Context(), actorOf(r), k, r.PathValue("id"), ledger.Deposited)
 	})
 }
 
 func (s *Server) collectionAck(w http.ResponseWriter, r *http.Request) {
-	s.action(w, r, nil, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
+	runAction(s, w, r, nil, func(k app.Idem) (app.CollectionView, *app.Replay, error) {
 		return s.app.AckCollection(r.Context(), actorOf(r), k, r.PathValue("id"))
 	})
 }

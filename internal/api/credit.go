@@ -66,36 +66,14 @@ func (s *Server) creditCheckGet(w http.ResponseWriter, r *http.Request) {
 	s.answer(w, r, http.StatusOK, v, nil, err)
 }
 
-// checkAction reads an optional JSON body into v and runs a step of a
-// stored check under the request's idempotency key.
-func (s *Server) checkAction(w http.ResponseWriter, r *http.Request, v any, run func(app.Idem) (app.CreditCheckView, *app.Replay, error)) {
-	body, err := s.readObject(w, r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if len(body) > 0 {
-		var ignore struct{}
-		if v == nil {
-			v = &ignore
-		}
-		if err := decodeJSON(body, v); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	view, replay, err := run(idem(r, body))
-	s.answer(w, r, http.StatusOK, view, replay, err)
-}
-
 func (s *Server) creditCheckCancel(w http.ResponseWriter, r *http.Request) {
-	s.checkAction(w, r, nil, func(k app.Idem) (app.CreditCheckView, *app.Replay, error) {
+	runAction(s, w, r, nil, func(k app.Idem) (app.CreditCheckView, *app.Replay, error) {
 		return s.app.CancelCheck(r.Context(), actorOf(r), k, langOf(r), r.PathValue("id"))
 	})
 }
 
 func (s *Server) creditCheckInvoiced(w http.ResponseWriter, r *http.Request) {
-	s.checkAction(w, r, nil, func(k app.Idem) (app.CreditCheckView, *app.Replay, error) {
+	runAction(s, w, r, nil, func(k app.Idem) (app.CreditCheckView, *app.Replay, error) {
 		return s.app.InvoiceCheck(r.Context(), actorOf(r), k, langOf(r), r.PathValue("id"))
 	})
 }
@@ -111,14 +89,14 @@ type commentBody struct {
 
 func (s *Server) approvalApprove(w http.ResponseWriter, r *http.Request) {
 	var b commentBody
-	s.checkAction(w, r, &b, func(k app.Idem) (app.CreditCheckView, *app.Replay, error) {
+	runAction(s, w, r, &b, func(k app.Idem) (app.CreditCheckView, *app.Replay, error) {
 		return s.app.ApproveCheck(r.Context(), actorOf(r), k, langOf(r), r.PathValue("id"), b.Comment)
 	})
 }
 
 func (s *Server) approvalReject(w http.ResponseWriter, r *http.Request) {
 	var b commentBody
-	s.checkAction(w, r, &b, func(k app.Idem) (app.CreditCheckView, *app.Replay, error) {
+	runAction(s, w, r, &b, func(k app.Idem) (app.CreditCheckView, *app.Replay, error) {
 		return s.app.RejectCheck(r.Context(), actorOf(r), k, langOf(r), r.PathValue("id"), b.Comment)
 	})
 }

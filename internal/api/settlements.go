@@ -61,37 +61,15 @@ func (s *Server) settlementGet(w http.ResponseWriter, r *http.Request) {
 	s.answer(w, r, http.StatusOK, v, nil, err)
 }
 
-// settlementAction reads an action's JSON body into v and runs it under
-// the request's idempotency key.
-func (s *Server) settlementAction(w http.ResponseWriter, r *http.Request, v any, run func(app.Idem) (app.SettlementView, *app.Replay, error)) {
-	body, err := s.readObject(w, r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if len(body) > 0 {
-		var ignore struct{}
-		if v == nil {
-			v = &ignore
-		}
-		if err := decodeJSON(body, v); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	view, replay, err := run(idem(r, body))
-	s.answer(w, r, http.StatusOK, view, replay, err)
-}
-
 func (s *Server) settlementSubmit(w http.ResponseWriter, r *http.Request) {
-	s.settlementAction(w, r, nil, func(k app.Idem) (app.SettlementView, *app.Replay, error) {
+	runAction(s, w, r, nil, func(k app.Idem) (app.SettlementView, *app.Replay, error) {
 		return s.app.SubmitSettlement(r.Context(), actorOf(r), k, r.PathValue("id"))
 	})
 }
 
 func (s *Server) settlementVerify(w http.ResponseWriter, r *http.Request) {
 	var b app.VerifyRequest
-	s.settlementAction(w, r, &b, func(k app.Idem) (app.SettlementView, *app.Replay, error) {
+	runAction(s, w, r, &b, func(k app.Idem) (app.SettlementView, *app.Replay, error) {
 		return s.app.VerifySettlement(r.Context(), actorOf(r), k, r.PathValue("id"), b)
 	})
 }
@@ -102,20 +80,20 @@ type noteBody struct {
 
 func (s *Server) settlementApprove(w http.ResponseWriter, r *http.Request) {
 	var b noteBody
-	s.settlementAction(w, r, &b, func(k app.Idem) (app.SettlementView, *app.Replay, error) {
+	runAction(s, w, r, &b, func(k app.Idem) (app.SettlementView, *app.Replay, error) {
 		return s.app.ApproveSettlement(r.Context(), actorOf(r), k, r.PathValue("id"), b.Note)
 	})
 }
 
 func (s *Server) settlementReject(w http.ResponseWriter, r *http.Request) {
 	var b reasonBody
-	s.settlementAction(w, r, &b, func(k app.Idem) (app.SettlementView, *app.Replay, error) {
+	runAction(s, w, r, &b, func(k app.Idem) (app.SettlementView, *app.Replay, error) {
 		return s.app.RejectSettlement(r.Context(), actorOf(r), k, r.PathValue("id"), b.Reason)
 	})
 }
 
 func (s *Server) settlementExport(w http.ResponseWriter, r *http.Request) {
-	s.settlementAction(w, r, nil, func(k app.Idem) (app.SettlementView, *app.Replay, error) {
+	runAction(s, w, r, nil, func(k app.Idem) (app.SettlementView, *app.Replay, error) {
 		return s.app.ExportSettlement(r.Context(), actorOf(r), k, r.PathValue("id"))
 	})
 }
