@@ -333,20 +333,7 @@ func anys(ss []string) []any {
 
 // CustomerIDs lists every customer id.
 func (t *Tx) CustomerIDs(ctx context.Context) ([]string, error) {
-	rows, err := t.query(ctx, `SELECT id FROM customers ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return t.queryStrings(ctx, "customer ids", `SELECT id FROM customers ORDER BY id`)
 }
 
 // CustomerFilter selects customers for a list.
@@ -622,6 +609,25 @@ func (t *Tx) AllCustomerCurrencies(ctx context.Context) (map[string]money.Curren
 			return nil, err
 		}
 		out[id] = money.Currency(cur)
+	}
+	return out, rows.Err()
+}
+
+// queryStrings runs a query of one text column and returns its values in
+// order; what names the query in its error.
+func (t *Tx) queryStrings(ctx context.Context, what, q string, args ...any) ([]string, error) {
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("store: %s: %w", what, err)
+		}
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }

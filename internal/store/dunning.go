@@ -144,21 +144,8 @@ func (t *Tx) LastContacts(ctx context.Context, customerIDs []string) (map[string
 // DunningCustomers lists the customers with an open owed document, in id
 // order, after the id after, at most limit.
 func (t *Tx) DunningCustomers(ctx context.Context, after string, limit int) ([]string, error) {
-	rows, err := t.query(ctx, `SELECT DISTINCT customer_id FROM documents WHERE open_minor > 0 AND kind <> 'credit_note'
+	return t.queryStrings(ctx, "dunning customers", `SELECT DISTINCT customer_id FROM documents WHERE open_minor > 0 AND kind <> 'credit_note'
 		AND customer_id > $1 ORDER BY customer_id LIMIT $2`, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: dunning customers: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // InsertDunningSend records a send intent and its documents in the

@@ -70,18 +70,5 @@ func (t *Tx) StoredRating(ctx context.Context, customerID string) (credit.Rating
 
 // CustomerIDsAfter is a page of customer ids after after, in order.
 func (t *Tx) CustomerIDsAfter(ctx context.Context, after string, limit int) ([]string, error) {
-	rows, err := t.query(ctx, `SELECT id FROM customers WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: customers: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return t.queryStrings(ctx, "customers", `SELECT id FROM customers WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
 }
