@@ -86,6 +86,33 @@ func start(t *testing.T, bin, dsn, addr string) *server {
 	return nil
 }
 
+// seedBook sets up the company and imports customers C00… (of agent,
+// "" for none), each with docs open invoices F00-00… of 1,000.00, through
+// the command line.
+func seedBook(t *testing.T, bin, dsn string, customers, docs int, agent string) {
+	t.Helper()
+	dir := t.TempDir()
+	cobro(t, bin, "", "company", "--db", dsn, "--name", "Crash S.L.", "--currency", "EUR")
+	var cust, doc bytes.Buffer
+	cust.WriteString("customer_id,name,currency,agent\n")
+	doc.WriteString("document_id,customer_id,kind,issue_date,due_date,currency,amount,open_amount\n")
+	for c := 0; c < customers; c++ {
+		fmt.Fprintf(&cust, "C%02d,Cliente %d,EUR,%s\n", c, c, agent)
+		for d := 0; d < docs; d++ {
+			fmt.Fprintf(&doc, "F%02d-%02d,C%02d,invoice,2026-10-01,2026-11-01,EUR,1000.00,1000.00\n", c, d, c)
+		}
+	}
+	cf, df := filepath.Join(dir, "c.csv"), filepath.Join(dir, "d.csv")
+	if err := os.WriteFile(cf, cust.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(df, doc.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cobro(t, bin, "", "import", "customers", cf, "--db", dsn)
+	cobro(t, bin, "", "import", "documents", df, "--db", dsn)
+}
+
 func (s *server) kill() {
 	_ = s.cmd.Process.Kill() // SIGKILL: no shutdown, no flush
 	_ = s.cmd.Wait()
@@ -139,22 +166,7 @@ func TestKilledServerLosesNothing(t *testing.T) {
 	for _, kind := range []string{"sqlite", "postgres"} {
 		t.Run(kind, func(t *testing.T) {
 			dsn := dbtest.DSN(t, kind)
-			dir := t.TempDir()
-			cobro(t, bin, "", "company", "--db", dsn, "--name", "Crash S.L.", "--currency", "EUR")
-			var cust, docs bytes.Buffer
-			cust.WriteString("customer_id,name,currency\n")
-			docs.WriteString("document_id,customer_id,kind,issue_date,due_date,currency,amount,open_amount\n")
-			for c := 0; c < 20; c++ {
-				fmt.Fprintf(&cust, "C%02d,Cliente %d,EUR\n", c, c)
-				for d := 0; d < 50; d++ {
-					fmt.Fprintf(&docs, "F%02d-%02d,C%02d,invoice,2026-10-01,2026-11-01,EUR,1000.00,1000.00\n", c, d, c)
-				}
-			}
-			cf, df := filepath.Join(dir, "c.csv"), filepath.Join(dir, "d.csv")
-			_ = os.WriteFile(cf, cust.Bytes(), 0o600)
-			_ = os.WriteFile(df, docs.Bytes(), 0o600)
-			cobro(t, bin, "", "import", "customers", cf, "--db", dsn)
-			cobro(t, bin, "", "import", "documents", df, "--db", dsn)
+			seedBook(t, bin, dsn, 20, 50, "")
 			token := strings.TrimSpace(cobro(t, bin, "", "token", "create", "--db", dsn, "--name", "crash", "--role", "admin"))
 			addr := freePort(t)
 			c := &client{base: "http://" + addr, token: token, http: &http.Client{Timeout: 10 * time.Second}}

@@ -10,7 +10,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -104,22 +103,7 @@ func TestKilledDuringFieldSync(t *testing.T) {
 	for _, kind := range []string{"sqlite", "postgres"} {
 		t.Run(kind, func(t *testing.T) {
 			dsn := dbtest.DSN(t, kind)
-			dir := t.TempDir()
-			cobro(t, bin, "", "company", "--db", dsn, "--name", "Crash S.L.", "--currency", "EUR")
-			var cust, docs bytes.Buffer
-			cust.WriteString("customer_id,name,currency,agent\n")
-			docs.WriteString("document_id,customer_id,kind,issue_date,due_date,currency,amount,open_amount\n")
-			for c := 0; c < 10; c++ {
-				fmt.Fprintf(&cust, "C%02d,Cliente %d,EUR,AG1\n", c, c)
-				for d := 0; d < 30; d++ {
-					fmt.Fprintf(&docs, "F%02d-%02d,C%02d,invoice,2026-10-01,2026-11-01,EUR,1000.00,1000.00\n", c, d, c)
-				}
-			}
-			cf, df := filepath.Join(dir, "c.csv"), filepath.Join(dir, "d.csv")
-			_ = os.WriteFile(cf, cust.Bytes(), 0o600)
-			_ = os.WriteFile(df, docs.Bytes(), 0o600)
-			cobro(t, bin, "", "import", "customers", cf, "--db", dsn)
-			cobro(t, bin, "", "import", "documents", df, "--db", dsn)
+			seedBook(t, bin, dsn, 10, 30, "AG1")
 			cobro(t, bin, "a long password for ana\n", "user", "add", "ana", "--role", "agent", "--agent", "AG1", "--db", dsn)
 			addr := freePort(t)
 			jar, _ := cookiejar.New(nil)
